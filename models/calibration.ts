@@ -1,0 +1,9 @@
+/**
+ * Parameters of the diagnosis model fitted on the dev sets (npm run eval), not per case:
+ * the softmax temperature (calibration of the probabilities) and the weight of the semantic
+ * (condition-profile similarity) signal. Changing them changes the built models.
+ */
+export const CALIBRATION = {
+  model: { temperature: 1.0 },
+  semanticWeight: 0.0,
+} as const;

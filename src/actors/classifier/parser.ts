@@ -1,0 +1,308 @@
+/**
+ * Free text → findings. A pure, synchronous function over the compiled knowledge base:
+ *  1. tokenise with character offsets; repair tokens the vocabulary does not know (plural, joined words
+ *     such as "sorethroat", one-edit misspellings through a SymSpell deletion index);
+ *  2. longest-match the vocabulary's phrase trie;
+ *  3. decide each match's context in its sentence with NegEx/ConText-style cues from models/kb/qualifiers.json
+ *     (negated, family, hypothetical, historical), then read severity, onset, duration and laterality nearby;
+ *  4. read vital signs, age and sex written in the text.
+ * Cost is linear in the text length; no allocation beyond the result and the token arrays.
+ */
+import { type CompiledKb, correctToken } from '../../kb/compile.ts';
+import type { VitalName } from '../../kb/schema.ts';
+
+export type Context = 'patient' | 'family' | 'hypothetical' | 'history';
+
+export interface ParsedFinding {
+  id: string;
+  label: string;
+  present: boolean;
+  confidence: number;
+  context: Context;
+  match: 'exact' | 'repaired';
+  source: { start: number; end: number };
+  text: string;
+  severity?: number;
+  onset?: 'sudden' | 'gradual';
+  duration_hours?: number;
+  laterality?: string;
+}
+
+export interface ParseResult {
+  findings: ParsedFinding[];
+  vitals: Partial<Record<VitalName, number>>;
+  age?: number;
+  sex?: 'male' | 'female';
+}
+
+interface Tok { t: string; start: number; end: number; sent: number; clause: number; repaired: boolean }
+
+const WORD_RE = /[a-z0-9]+(?:['\-][a-z0-9]+)*|[/%+?]|[.;!\n:,()]/g;
+
+export interface ParserTables {
+  negPre: PhraseSet; negPost: PhraseSet; breakers: PhraseSet; historyPre: PhraseSet; familyPre: PhraseSet; hypoPre: PhraseSet;
+  onsetSudden: PhraseSet; onsetGradual: PhraseSet; severity: Map<string, number>; laterality: Map<string, string>;
+  durationUnits: Map<string, number>; numberWords: Map<string, number>; sexWords: Map<string, 'male' | 'female'>;
+  vitalRes: { name: string; re: RegExp }[];
+  repairCache: Map<string, string[] | null>;
+}
+
+/** A set of multi-word cue phrases, matched token-wise. */
+class PhraseSet {
+  private readonly byFirst = new Map<string, string[][]>();
+  constructor(phrases: Iterable<string>) {
+    for (const p of phrases) {
+      const toks = p.toLowerCase().match(/[a-z0-9]+(?:['\-][a-z0-9]+)*|[/%+?]/g);
+      if (!toks) continue;
+      const list = this.byFirst.get(toks[0]) ?? [];
+      list.push(toks);
+      list.sort((a, b) => b.length - a.length);
+      this.byFirst.set(toks[0], list);
+    }
+  }
+  /** length in tokens of the longest cue starting at i, or 0 */
+  matchAt(toks: Tok[], i: number): number {
+    const cands = this.byFirst.get(toks[i].t);
+    if (!cands) return 0;
+    outer: for (const c of cands) {
+      if (i + c.length > toks.length) continue;
+      for (let k = 1; k < c.length; k++) if (toks[i + k].t !== c[k] || toks[i + k].sent !== toks[i].sent) continue outer;
+      return c.length;
+    }
+    return 0;
+  }
+}
+
+const tablesCache = new WeakMap<CompiledKb, ParserTables>();
+export function parserTables(ckb: CompiledKb): ParserTables {
+  let t = tablesCache.get(ckb);
+  if (t) return t;
+  const q = ckb.kb.qualifiers;
+  t = {
+    negPre: new PhraseSet(q.negation_pre), negPost: new PhraseSet(q.negation_post), breakers: new PhraseSet(q.scope_breakers),
+    historyPre: new PhraseSet(q.history_pre), familyPre: new PhraseSet(q.family_pre), hypoPre: new PhraseSet(q.hypothetical_pre),
+    onsetSudden: new PhraseSet(q.onset_sudden), onsetGradual: new PhraseSet(q.onset_gradual),
+    severity: new Map(Object.entries(q.severity_words)), laterality: new Map(Object.entries(q.laterality)),
+    durationUnits: new Map(Object.entries(q.duration_units)), numberWords: new Map(Object.entries(q.number_words)),
+    sexWords: new Map(Object.entries(q.sex_words)),
+    vitalRes: Object.entries(q.vital_patterns).flatMap(([name, res]) => res.map((r) => ({ name, re: new RegExp(`\\b${r}`, 'g') }))),
+    repairCache: new Map(),
+  };
+  tablesCache.set(ckb, t);
+  return t;
+}
+
+/** Known-token form(s) of a token the vocabulary lacks: plural stem, a split compound, or a one-edit correction. */
+function repair(ckb: CompiledKb, tables: ParserTables, t: string): string[] | null {
+  const cached = tables.repairCache.get(t);
+  if (cached !== undefined) return cached;
+  const v = ckb.vocabularyTokens;
+  let out: string[] | null = null;
+  if (t.length >= 4 && !/^\d+$/.test(t)) {
+    for (const stem of [t.endsWith('ies') ? t.slice(0, -3) + 'y' : '', t.endsWith('es') ? t.slice(0, -2) : '', t.endsWith('s') ? t.slice(0, -1) : '', t.endsWith('ing') ? t.slice(0, -3) : '', t.endsWith('ed') ? t.slice(0, -2) : '']) {
+      if (stem.length >= 3 && v.has(stem)) { out = [stem]; break; }
+    }
+    if (!out && t.length >= 6) {
+      for (let i = 3; i <= t.length - 3; i++) {
+        const a = t.slice(0, i), b = t.slice(i);
+        if (v.has(a) && v.has(b) && ckb.trie.next.get(a)?.next.has(b)) { out = [a, b]; break; }
+      }
+    }
+    if (!out) { const c = correctToken(ckb, t); if (c) out = [c]; }
+  }
+  if (tables.repairCache.size > 50_000) tables.repairCache.clear();
+  tables.repairCache.set(t, out);
+  return out;
+}
+
+function tokenizeWithOffsets(ckb: CompiledKb, tables: ParserTables, lower: string): Tok[] {
+  const toks: Tok[] = [];
+  let sent = 0, clause = 0;
+  WORD_RE.lastIndex = 0;
+  for (let m = WORD_RE.exec(lower); m; m = WORD_RE.exec(lower)) {
+    const w = m[0];
+    const start = m.index, end = start + w.length;
+    if (w === '.' || w === ';' || w === '!' || w === '\n' || w === '?') {
+      // a dot between digits ("39.2") is not a sentence end; digit-dot-digit never reaches here as one token
+      sent++;
+      clause++;
+      continue;
+    }
+    if (w === ',' || w === '(' || w === ')' || w === ':') { clause++; continue; }
+    if (ckb.vocabularyTokens.has(w) || w.length < 4) { toks.push({ t: w, start, end, sent, clause, repaired: false }); continue; }
+    const r = repair(ckb, tables, w);
+    if (!r) toks.push({ t: w, start, end, sent, clause, repaired: false });
+    else for (const x of r) toks.push({ t: x, start, end, sent, clause, repaired: true });
+  }
+  return toks;
+}
+
+const NEG_WINDOW = 14;
+
+export function parseText(ckb: CompiledKb, text: string): ParseResult {
+  const tables = parserTables(ckb);
+  // keep offsets: lower-casing ASCII keeps length; other characters are replaced one-for-one
+  const lower = text.toLowerCase().replace(/[^\x00-\x7f]/g, (c) => (c === '’' || c === '‘' ? "'" : c === '°' ? '°' : ' '));
+  const toks = tokenizeWithOffsets(ckb, tables, lower);
+
+  // 1. phrase matches (longest first, left to right, non-overlapping)
+  interface Match { i: number; n: number; ids: string[]; repaired: boolean }
+  const matches: Match[] = [];
+  for (let i = 0; i < toks.length;) {
+    let node = ckb.trie.next.get(toks[i].t);
+    let best: Match | undefined;
+    let rep = toks[i].repaired;
+    for (let k = i; node; ) {
+      if (node.entry) best = { i, n: k - i + 1, ids: node.entry.findingIds, repaired: rep };
+      k++;
+      if (k >= toks.length || toks[k].sent !== toks[i].sent) break;
+      // repaired split tokens share a span: skip duplicates of the same original word
+      node = node.next.get(toks[k].t);
+      rep = rep || toks[k].repaired;
+    }
+    if (best) { matches.push(best); i += best.n; } else i++;
+  }
+
+  // 2. cue positions
+  const cueAt = (set: PhraseSet) => { const a = new Int8Array(toks.length); for (let i = 0; i < toks.length; i++) a[i] = set.matchAt(toks, i); return a; };
+  const neg = cueAt(tables.negPre), brk = cueAt(tables.breakers), hist = cueAt(tables.historyPre), fam = cueAt(tables.familyPre), hypo = cueAt(tables.hypoPre);
+  const negPost = cueAt(tables.negPost);
+  const inMatch = new Uint8Array(toks.length);
+  for (const m of matches) for (let k = m.i; k < m.i + m.n; k++) inMatch[k] = 1;
+
+  const byId = new Map<string, ParsedFinding>();
+  for (const m of matches) {
+    const sent = toks[m.i].sent;
+    let negated = false, context: Context = 'patient';
+    // look back within the sentence: the nearest cue wins, a scope breaker stops the look-back
+    for (let k = m.i - 1, dist = 0; k >= 0 && toks[k].sent === sent && dist < NEG_WINDOW; k--, dist++) {
+      if (inMatch[k] === 0 && brk[k] && !neg[k]) break;
+      if (inMatch[k]) continue;
+      if (neg[k] && k + neg[k] <= m.i) { negated = true; break; }
+      if (fam[k] && k + fam[k] <= m.i) { context = 'family'; break; }
+      if (hypo[k] && k + hypo[k] <= m.i) { context = 'hypothetical'; break; }
+      if (hist[k] && k + hist[k] <= m.i && dist < 6) { context = 'history'; break; }
+    }
+    // post-negation: "fever: negative", "chest pain denied"
+    const after = m.i + m.n;
+    for (let k = after; k < Math.min(toks.length, after + 2); k++) if (toks[k].sent === sent && negPost[k]) negated = true;
+
+    const first = toks[m.i], last = toks[m.i + m.n - 1];
+    for (const id of m.ids) {
+      const f = ckb.findingById.get(id);
+      if (!f) continue;
+      if (context === 'family' && !id.startsWith('family_')) continue;
+      if (context === 'hypothetical') continue;
+      // for history/risk items the history cue is exactly what they express
+      const ctx: Context = context === 'history' && (f.kind === 'history' || f.kind === 'risk_factor' || f.kind === 'exposure') ? 'patient' : context;
+      const pf: ParsedFinding = {
+        id, label: f.label, present: !negated, confidence: m.repaired ? 0.8 : 0.95, context: ctx,
+        match: m.repaired ? 'repaired' : 'exact', source: { start: first.start, end: last.end }, text: text.slice(first.start, last.end),
+      };
+      if (!negated) readModifiers(tables, toks, m.i, m.n, pf);
+      const prev = byId.get(id);
+      // a present mention outweighs a negated one; the patient's own context outweighs history
+      if (!prev || (!prev.present && pf.present) || (prev.context !== 'patient' && pf.context === 'patient' && pf.present === prev.present)) byId.set(id, pf);
+    }
+  }
+
+  const out: ParseResult = { findings: [...byId.values()], vitals: readVitals(tables, lower) };
+  const demo = readDemographics(tables, lower);
+  if (demo.age !== undefined) out.age = demo.age;
+  if (demo.sex) out.sex = demo.sex;
+  return out;
+}
+
+function readModifiers(tables: ParserTables, toks: Tok[], i: number, n: number, pf: ParsedFinding): void {
+  const sent = toks[i].sent, clause = toks[i].clause;
+  const lo = Math.max(0, i - 8), hi = Math.min(toks.length, i + n + 10);
+  for (let k = lo; k < hi; k++) {
+    const tk = toks[k];
+    if (tk.clause !== clause || (k >= i && k < i + n)) continue;
+    const sev = tables.severity.get(tk.t);
+    if (sev !== undefined && pf.severity === undefined && k < i) pf.severity = sev;
+    // "8/10", "8 out of 10"
+    if (/^\d{1,2}$/.test(tk.t) && k + 2 < toks.length && (toks[k + 1].t === '/' || toks[k + 1].t === 'out') ) {
+      const denom = toks[k + 1].t === '/' ? toks[k + 2].t : toks[k + 3]?.t;
+      if (denom === '10') pf.severity = Math.min(10, Number(tk.t));
+    }
+    if (pf.onset === undefined) {
+      if (tables.onsetSudden.matchAt(toks, k)) pf.onset = 'sudden';
+      else if (tables.onsetGradual.matchAt(toks, k)) pf.onset = 'gradual';
+    }
+    if (pf.laterality === undefined && k < i && k >= i - 3) {
+      const lat = tables.laterality.get(tk.t);
+      if (lat && tk.t.length > 1) pf.laterality = lat;
+    }
+    if (pf.duration_hours === undefined) {
+      const num = /^\d+(?:\.\d+)?$/.test(tk.t) ? Number(tk.t) : tables.numberWords.get(tk.t);
+      const unitTok = toks[k + 1];
+      if (num !== undefined && unitTok && unitTok.sent === sent) {
+        const unit = tables.durationUnits.get(unitTok.t);
+        if (unit !== undefined && unitTok.t.length > 1) pf.duration_hours = num * unit;
+      }
+    }
+  }
+  if (pf.duration_hours === undefined) {
+    for (let k = lo; k < hi; k++) {
+      const tk = toks[k];
+      if (tk.clause !== clause) continue;
+      if (tk.t === 'yesterday' || tk.t === 'overnight' || tk.t === 'tonight') { pf.duration_hours = 24; break; }
+      if (tk.t === 'today' || tk.t === 'this' && toks[k + 1]?.t === 'morning') { pf.duration_hours = 6; break; }
+    }
+  }
+}
+
+function readVitals(tables: ParserTables, lower: string): Partial<Record<VitalName, number>> {
+  const v: Partial<Record<VitalName, number>> = {};
+  for (const { name, re } of tables.vitalRes) {
+    re.lastIndex = 0;
+    const m = re.exec(lower);
+    if (!m) continue;
+    const a = Number(m[1]);
+    switch (name) {
+      case 'bp': {
+        const b = Number(m[2]);
+        if (a >= 40 && a <= 300 && b >= 20 && b <= 200 && v.sbp === undefined) { v.sbp = a; v.dbp = b; }
+        break;
+      }
+      case 'temp_f':
+        if (a >= 90 && a <= 110 && v.temp_c === undefined) v.temp_c = Math.round(((a - 32) * 5 / 9) * 10) / 10;
+        break;
+      case 'temp_c': if (a >= 30 && a <= 44 && v.temp_c === undefined) v.temp_c = a; break;
+      case 'heart_rate': if (a >= 20 && a <= 260 && v.heart_rate === undefined) v.heart_rate = a; break;
+      case 'resp_rate': if (a >= 4 && a <= 80 && v.resp_rate === undefined) v.resp_rate = a; break;
+      case 'spo2': if (a >= 50 && a <= 100 && v.spo2 === undefined) v.spo2 = a; break;
+      case 'gcs': if (a >= 3 && a <= 15 && v.gcs === undefined) v.gcs = a; break;
+    }
+  }
+  return v;
+}
+
+const AGE_RES: [RegExp, number][] = [
+  [/\b(\d{1,3})\s*(?:-|\s)?\s*(?:y\/o|yo|y\.o\.?|yrs?\.? old|years? old|year-old|yr-old|years?-old|y old|yoa)\b/, 1],
+  [/\b(?:aged?|age)\s*(?:of|:)?\s*(\d{1,3})\b/, 1],
+  [/\b(\d{1,2})\s*(?:-|\s)?\s*(?:months?[- ]old|mo[- ]old|m\/o|mos? old)\b/, 1 / 12],
+  [/\b(\d{1,2})\s*(?:-|\s)?\s*(?:weeks?[- ]old|wk[- ]old)\b/, 1 / 52],
+  [/\b(\d{1,2})\s*(?:-|\s)?\s*(?:days?[- ]old)\b/, 1 / 365],
+  [/\b(\d{1,3})\s*(?:m|f|male|female|man|woman)\b/, 1],
+  [/\b(?:i am|i'm|im)\s+(\d{1,3})\b/, 1],
+];
+
+function readDemographics(tables: ParserTables, lower: string): { age?: number; sex?: 'male' | 'female' } {
+  const out: { age?: number; sex?: 'male' | 'female' } = {};
+  for (const [re, scale] of AGE_RES) {
+    const m = re.exec(lower);
+    if (m) { const a = Number(m[1]) * scale; if (a >= 0 && a <= 120) { out.age = Math.round(a * 100) / 100; break; } }
+  }
+  // strong sex words first ("56 y/o M", "61 year old male", "a woman"), pronouns only as a fallback
+  const strong = /\b(\d{1,3})\s*(?:-|\s)?\s*(?:y\/o|yo|year[- ]old|years? old|yrs? old)?\s*(m|f|male|female|man|woman|boy|girl|gentleman|lady)\b/.exec(lower)
+    ?? /\b(male|female|man|woman|boy|girl|gentleman|lady)\b/.exec(lower);
+  const word = strong ? strong[strong.length - 1] : undefined;
+  if (word) out.sex = tables.sexWords.get(word);
+  if (!out.sex) {
+    const he = (lower.match(/\b(he|his|him)\b/g) ?? []).length, she = (lower.match(/\b(she|her|hers)\b/g) ?? []).length;
+    if (he > she) out.sex = 'male'; else if (she > he) out.sex = 'female';
+  }
+  return out;
+}

@@ -1,0 +1,87 @@
+/**
+ * Emergency detector: the knowledge base's red-flag rules over the case's findings, vitals and patient context.
+ * Pure and synchronous, with no model and no worker, so urgency is answered even when every pool is down.
+ * Urgency is the highest of: the red flags that fired, and the urgency that the leading conditions imply
+ * (applied by the coordinator once the matcher answers, through `urgencyFromConditions`).
+ */
+import type { CompiledKb } from '../../kb/compile.ts';
+import type { RedFlagT, TriggerT, Urgency } from '../../kb/schema.ts';
+import { compareVital, type Evidence } from '../evidence.ts';
+
+export interface FiredFlag { id: string; label: string; urgency: 'emergency' | 'urgent'; action: string; time_to_care: string; evidence: string[] }
+
+export interface UrgencyResult {
+  level: Urgency;
+  score: number;
+  red_flags: FiredFlag[];
+  recommended_action: string;
+  time_to_care: 'immediately' | 'within 24 hours' | 'within days' | 'self care';
+}
+
+export const URGENCY_RANK: Record<Urgency, number> = { self_care: 0, routine: 1, urgent: 2, emergency: 3 };
+const TIME_TO_CARE: Record<Urgency, UrgencyResult['time_to_care']> = {
+  emergency: 'immediately', urgent: 'within 24 hours', routine: 'within days', self_care: 'self care',
+};
+
+/** Evidence quoted for a finding: the patient's own words where we have them, else the finding's label. */
+function quote(ckb: CompiledKb, ev: Evidence, id: string): string {
+  const r = ev.recognised.find((x) => x.id === id && x.present);
+  return r?.text ? `"${r.text}"` : ckb.findingById.get(id)?.label ?? id;
+}
+
+function triggerFires(ckb: CompiledKb, t: TriggerT, ev: Evidence): string[] | undefined {
+  const evidence: string[] = [];
+  if (t.age_min_years !== undefined && (ev.age === undefined || ev.age < t.age_min_years)) return undefined;
+  if (t.age_max_years !== undefined && (ev.age === undefined || ev.age > t.age_max_years)) return undefined;
+  if (t.sex !== undefined && ev.sex !== t.sex) return undefined;
+  if (t.pregnant !== undefined) {
+    const preg = ev.present.has(ckb.kb.qualifiers.patient_map.pregnant_finding);
+    if (preg !== t.pregnant) return undefined;
+  }
+  for (const id of t.findings_all ?? []) { if (!ev.present.has(id)) return undefined; evidence.push(quote(ckb, ev, id)); }
+  if (t.findings_any?.length) {
+    const hits = t.findings_any.filter((id) => ev.present.has(id));
+    if (hits.length < (t.min_any ?? 1)) return undefined;
+    for (const id of hits) evidence.push(quote(ckb, ev, id));
+  }
+  for (const c of t.vitals ?? []) {
+    const v = ev.vitals[c.name];
+    if (v === undefined || !compareVital(v, c)) return undefined;
+    evidence.push(`${c.name.replace('_', ' ')} ${v}`);
+  }
+  return evidence;
+}
+
+export function detectRedFlags(ckb: CompiledKb, ev: Evidence): FiredFlag[] {
+  const fired: FiredFlag[] = [];
+  for (const rf of ckb.kb.redFlags as RedFlagT[]) {
+    for (const t of rf.triggers) {
+      const e = triggerFires(ckb, t, ev);
+      if (e) { fired.push({ id: rf.id, label: rf.label, urgency: rf.urgency, action: rf.action, time_to_care: rf.time_to_care, evidence: e }); break; }
+    }
+  }
+  fired.sort((a, b) => URGENCY_RANK[b.urgency] - URGENCY_RANK[a.urgency]);
+  return fired;
+}
+
+/**
+ * Combines fired red flags with the conditions' implied urgency. A condition raises urgency only in
+ * proportion to its probability: the most urgent condition holding at least `minProbability` of the posterior.
+ */
+export function assessUrgency(flags: FiredFlag[], conditions: { urgency: Urgency; probability: number; name: string; severity: number }[] = [], minProbability = 0.15): UrgencyResult {
+  let level: Urgency = flags.length ? flags[0].urgency : 'self_care';
+  let action = flags.length ? flags[0].action : '';
+  let score = flags.length ? (level === 'emergency' ? 0.95 : 0.75) : 0.1;
+  if (!flags.length && conditions.length === 0) level = 'routine';
+  for (const c of conditions) {
+    if (c.probability < minProbability) continue;
+    if (URGENCY_RANK[c.urgency] > URGENCY_RANK[level]) {
+      level = c.urgency;
+      action = `Leading possibility needs ${TIME_TO_CARE[c.urgency] === 'immediately' ? 'immediate' : TIME_TO_CARE[c.urgency]} assessment: ${c.name}.`;
+      score = Math.max(score, 0.5 + 0.45 * c.probability * (URGENCY_RANK[c.urgency] / 3));
+    }
+  }
+  if (!action) action = level === 'self_care' ? 'Self-care is reasonable; seek care if symptoms worsen or new symptoms appear.' : 'Arrange a routine appointment with a clinician.';
+  if (level === 'routine' && score < 0.3) score = 0.3;
+  return { level, score: Math.round(score * 100) / 100, red_flags: flags, recommended_action: action, time_to_care: TIME_TO_CARE[level] };
+}

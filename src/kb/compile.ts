@@ -1,0 +1,205 @@
+/**
+ * Compiles a loaded knowledge base into the lookup structures the agents use on the hot path:
+ * dense finding/condition indexes, the phrase trie of the text parser, drug and allergy name resolution.
+ * Built once per thread at start-up; read-only afterwards.
+ */
+import type { KnowledgeBase } from './load.ts';
+import type { FindingT, ConditionT, DrugT, AllergyGroupT } from './schema.ts';
+
+export interface PhraseEntry { findingIds: string[]; tokens: number }
+export interface TrieNode { next: Map<string, TrieNode>; entry?: PhraseEntry }
+
+export interface CompiledKb {
+  kb: KnowledgeBase;
+  findings: FindingT[];
+  findingIndex: Map<string, number>;
+  findingById: Map<string, FindingT>;
+  /** all ancestors of each finding (parent chain), for implication */
+  ancestors: Map<string, string[]>;
+  /** all descendants of each finding, for negation that spreads downwards */
+  descendants: Map<string, string[]>;
+  conditions: ConditionT[];
+  conditionIndex: Map<string, number>;
+  conditionById: Map<string, ConditionT>;
+  trie: TrieNode;
+  /** every single token that occurs in a phrase, for fuzzy (misspelling) matching */
+  vocabularyTokens: Set<string>;
+  /** SymSpell-style index: each vocabulary token under each of its one-character deletions */
+  deletions: Map<string, string[]>;
+  drugById: Map<string, DrugT>;
+  drugByName: Map<string, string>;
+  drugClassesOf: Map<string, Set<string>>;
+  allergyById: Map<string, AllergyGroupT>;
+  allergyByName: Map<string, string>;
+}
+
+export function normalizeText(s: string): string {
+  return s.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[’‘`]/g, "'");
+}
+
+/** Tokens are runs of letters/digits (with inner ' or -), or single symbols that matter (/, %, +). */
+const TOKEN_RE = /[a-z0-9]+(?:['\-][a-z0-9]+)*|[/%+?]/g;
+export function tokenize(s: string): string[] {
+  return normalizeText(s).match(TOKEN_RE) ?? [];
+}
+
+export function compileKb(kb: KnowledgeBase): CompiledKb {
+  const findingIndex = new Map<string, number>();
+  const findingById = new Map<string, FindingT>();
+  kb.findings.forEach((f, i) => { findingIndex.set(f.id, i); findingById.set(f.id, f); });
+
+  const ancestors = new Map<string, string[]>();
+  const descendants = new Map<string, string[]>();
+  for (const f of kb.findings) {
+    const chain: string[] = [];
+    let p = f.parent;
+    while (p && findingById.has(p) && !chain.includes(p) && p !== f.id) {
+      chain.push(p);
+      const list = descendants.get(p) ?? [];
+      list.push(f.id);
+      descendants.set(p, list);
+      p = findingById.get(p)!.parent;
+    }
+    ancestors.set(f.id, chain);
+  }
+
+  const trie: TrieNode = { next: new Map() };
+  const vocabularyTokens = new Set<string>();
+  const addPhrase = (phrase: string, id: string) => {
+    const toks = tokenize(phrase);
+    if (toks.length === 0) return;
+    let node = trie;
+    for (const t of toks) {
+      vocabularyTokens.add(t);
+      let n = node.next.get(t);
+      if (!n) { n = { next: new Map() }; node.next.set(t, n); }
+      node = n;
+    }
+    if (!node.entry) node.entry = { findingIds: [id], tokens: toks.length };
+    else if (!node.entry.findingIds.includes(id)) node.entry.findingIds.push(id);
+  };
+  for (const f of kb.findings) {
+    addPhrase(f.label, f.id);
+    for (const s of f.synonyms) addPhrase(s, f.id);
+  }
+  const deletions = new Map<string, string[]>();
+  const addDeletion = (key: string, t: string) => {
+    const list = deletions.get(key);
+    if (!list) deletions.set(key, [t]);
+    else if (!list.includes(t)) list.push(t);
+  };
+  for (const t of vocabularyTokens) {
+    if (t.length < 4 || /\d/.test(t)) continue;
+    addDeletion(t, t);
+    for (let i = 0; i < t.length; i++) addDeletion(t.slice(0, i) + t.slice(i + 1), t);
+  }
+
+  const conditionIndex = new Map<string, number>();
+  const conditionById = new Map<string, ConditionT>();
+  kb.conditions.forEach((c, i) => { conditionIndex.set(c.id, i); conditionById.set(c.id, c); });
+
+  const drugById = new Map<string, DrugT>();
+  const drugByName = new Map<string, string>();
+  for (const d of kb.drugs) {
+    drugById.set(d.id, d);
+    for (const n of [d.id, d.id.replace(/_/g, ' '), d.name, ...d.brands, ...(d.misspellings ?? [])]) {
+      const key = normalizeText(n).trim();
+      if (key && !drugByName.has(key)) drugByName.set(key, d.id);
+    }
+  }
+  const parentOfClass = new Map(kb.drugClasses.map((c) => [c.id, c.parent]));
+  const drugClassesOf = new Map<string, Set<string>>();
+  for (const d of kb.drugs) {
+    const set = new Set<string>();
+    for (const c of d.classes) {
+      let cur: string | undefined = c;
+      while (cur && !set.has(cur)) { set.add(cur); cur = parentOfClass.get(cur); }
+    }
+    drugClassesOf.set(d.id, set);
+  }
+  const allergyById = new Map(kb.allergyGroups.map((g) => [g.id, g]));
+  const allergyByName = new Map<string, string>();
+  for (const g of kb.allergyGroups) {
+    for (const n of [g.id, g.id.replace(/_/g, ' '), g.label, ...g.synonyms]) {
+      const key = normalizeText(n).trim();
+      if (key && !allergyByName.has(key)) allergyByName.set(key, g.id);
+    }
+  }
+
+  return {
+    kb, findings: kb.findings, findingIndex, findingById, ancestors, descendants,
+    conditions: kb.conditions, conditionIndex, conditionById, trie, vocabularyTokens, deletions,
+    drugById, drugByName, drugClassesOf, allergyById, allergyByName,
+  };
+}
+
+/** Resolves a medication as written (generic, brand, misspelling, with dose text) to a drug id. */
+export function resolveDrug(ckb: CompiledKb, written: string): string | undefined {
+  const norm = normalizeText(written).trim();
+  const direct = ckb.drugByName.get(norm);
+  if (direct) return direct;
+  // "Advil 200mg bid" -> try the longest leading run of words, then each word
+  const words = norm.split(/[^a-z0-9\-']+/).filter(Boolean);
+  for (let n = Math.min(words.length, 4); n >= 1; n--) {
+    for (let i = 0; i + n <= words.length; i++) {
+      const id = ckb.drugByName.get(words.slice(i, i + n).join(' '));
+      if (id) return id;
+    }
+  }
+  // one-edit misspellings of long names
+  for (const w of words) {
+    if (w.length < 6) continue;
+    for (const [name, id] of ckb.drugByName) {
+      if (Math.abs(name.length - w.length) <= 2 && editDistanceAtMost(w, name, w.length >= 9 ? 2 : 1)) return id;
+    }
+  }
+  return undefined;
+}
+
+/** Resolves an allergy as written ("penicillin", "allergic to sulfa", "Amoxil") to allergy groups. */
+export function resolveAllergy(ckb: CompiledKb, written: string): { groups: string[]; drug?: string } {
+  const norm = normalizeText(written).replace(/\b(allerg(y|ic|ies)|to|reaction|intolerance|sensitivity)\b/g, ' ').replace(/\s+/g, ' ').trim();
+  const g = ckb.allergyByName.get(norm);
+  if (g) return { groups: [g] };
+  const drug = resolveDrug(ckb, norm);
+  if (drug) return { groups: ckb.drugById.get(drug)?.allergy_groups ?? [], drug };
+  for (const [name, id] of ckb.allergyByName) if (name.length >= 4 && norm.includes(name)) return { groups: [id] };
+  return { groups: [] };
+}
+
+/** The vocabulary token within one edit (insert, delete, substitute, transpose) of `t`, if exactly one is closest. */
+export function correctToken(ckb: CompiledKb, t: string): string | undefined {
+  if (t.length < 5) return undefined;
+  const cands = new Set<string>();
+  for (const c of ckb.deletions.get(t) ?? []) cands.add(c);
+  for (let i = 0; i < t.length; i++) for (const c of ckb.deletions.get(t.slice(0, i) + t.slice(i + 1)) ?? []) cands.add(c);
+  let best: string | undefined;
+  for (const c of cands) {
+    if (c === t || !editDistanceAtMost(t, c, 1)) continue;
+    if (best === undefined || (c[0] === t[0] && best[0] !== t[0])) best = c;
+  }
+  return best;
+}
+
+/** Damerau-Levenshtein (optimal string alignment) distance bounded by max; false when above. */
+export function editDistanceAtMost(a: string, b: string, max: number): boolean {
+  if (Math.abs(a.length - b.length) > max) return false;
+  const n = a.length, m = b.length;
+  let prev2 = new Array<number>(m + 1).fill(0);
+  let prev = Array.from({ length: m + 1 }, (_, j) => j);
+  let cur = new Array<number>(m + 1).fill(0);
+  for (let i = 1; i <= n; i++) {
+    cur[0] = i;
+    let rowMin = cur[0];
+    for (let j = 1; j <= m; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return false;
+    [prev2, prev, cur] = [prev, cur, prev2];
+  }
+  return prev[m] <= max;
+}

@@ -1,0 +1,206 @@
+/**
+ * typebox schemas of every knowledge-base file (models/kb/README.md describes them in prose).
+ * The loader validates each file against these with compiled checkers, so the engine can rely on shapes.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+
+const Id = Type.String({ pattern: '^[a-z0-9][a-z0-9_]*$', maxLength: 80 });
+const Sources = Type.Array(Type.String({ minLength: 3 }), { minItems: 1 });
+const Prob = Type.Number({ minimum: 0.0001, maximum: 0.9999 });
+
+export const SYSTEMS = [
+  'general', 'cardiovascular', 'respiratory', 'ent', 'gastrointestinal', 'genitourinary', 'obstetric_gynaecological',
+  'neurological', 'psychiatric', 'musculoskeletal', 'dermatological', 'infectious', 'endocrine', 'haematological',
+  'toxicological', 'ophthalmological', 'allergic_immunological', 'paediatric',
+] as const;
+const System = Type.Union(SYSTEMS.map((s) => Type.Literal(s)));
+
+export const VITAL_NAMES = ['heart_rate', 'resp_rate', 'spo2', 'temp_c', 'sbp', 'dbp', 'gcs'] as const;
+const VitalName = Type.Union(VITAL_NAMES.map((s) => Type.Literal(s)));
+const Op = Type.Union([Type.Literal('<'), Type.Literal('<='), Type.Literal('>'), Type.Literal('>=')]);
+export const VitalComparison = Type.Object({ name: VitalName, op: Op, value: Type.Number() }, { additionalProperties: false });
+
+export const URGENCIES = ['emergency', 'urgent', 'routine', 'self_care'] as const;
+const Urgency = Type.Union(URGENCIES.map((s) => Type.Literal(s)));
+
+export const Finding = Type.Object({
+  id: Id,
+  label: Type.String({ minLength: 2 }),
+  system: System,
+  kind: Type.Union(['symptom', 'sign', 'vital', 'history', 'risk_factor', 'exposure', 'demographic'].map((s) => Type.Literal(s))),
+  synonyms: Type.Array(Type.String({ minLength: 2 })),
+  question: Type.Optional(Type.String()),
+  parent: Type.Optional(Id),
+  ambiguous: Type.Optional(Type.Array(Type.String())),
+  vital: Type.Optional(VitalComparison),
+  sources: Type.Optional(Sources),
+}, { additionalProperties: true });
+
+export const FindingsFile = Type.Object({
+  system: System,
+  sources: Sources,
+  findings: Type.Array(Finding),
+}, { additionalProperties: true });
+
+const Treatment = Type.Object({
+  name: Type.String({ minLength: 2 }),
+  kind: Type.Union(['drug', 'procedure', 'self_care', 'referral'].map((s) => Type.Literal(s))),
+  drug: Type.Optional(Id),
+}, { additionalProperties: true });
+
+const AgeBands = Type.Object({
+  lt1: Type.Optional(Type.Number({ minimum: 0 })),
+  '1-4': Type.Optional(Type.Number({ minimum: 0 })),
+  '5-14': Type.Optional(Type.Number({ minimum: 0 })),
+  '15-24': Type.Optional(Type.Number({ minimum: 0 })),
+  '25-44': Type.Optional(Type.Number({ minimum: 0 })),
+  '45-64': Type.Optional(Type.Number({ minimum: 0 })),
+  '65+': Type.Optional(Type.Number({ minimum: 0 })),
+}, { additionalProperties: false });
+
+export const Condition = Type.Object({
+  id: Id,
+  name: Type.String({ minLength: 2 }),
+  synonyms: Type.Array(Type.String()),
+  icd10: Type.Array(Type.String({ pattern: '^[A-Z][0-9][0-9A-Z](\\.[0-9A-Z]{1,4})?$' }), { minItems: 1 }),
+  system: System,
+  prior: Type.Object({
+    per_100k: Type.Number({ exclusiveMinimum: 0 }),
+    age: Type.Optional(AgeBands),
+    sex: Type.Optional(Type.Object({ male: Type.Optional(Type.Number({ minimum: 0 })), female: Type.Optional(Type.Number({ minimum: 0 })) }, { additionalProperties: false })),
+  }, { additionalProperties: true }),
+  findings: Type.Array(Type.Object({ id: Id, p: Prob }, { additionalProperties: true }), { minItems: 3 }),
+  risk_factors: Type.Optional(Type.Array(Type.Object({ id: Id, lr: Type.Number({ exclusiveMinimum: 0, maximum: 100 }) }, { additionalProperties: true }))),
+  severity: Type.Integer({ minimum: 1, maximum: 5 }),
+  urgency: Urgency,
+  red_flags: Type.Optional(Type.Array(Id)),
+  treatments: Type.Object({
+    first_line: Type.Array(Treatment),
+    alternatives: Type.Optional(Type.Array(Treatment)),
+    self_care: Type.Optional(Type.Array(Type.Any())),
+    seek_care: Type.Optional(Type.String()),
+    referral: Type.Optional(Type.String()),
+  }, { additionalProperties: true }),
+  sources: Sources,
+}, { additionalProperties: true });
+
+export const ConditionsFile = Type.Object({ system: System, conditions: Type.Array(Condition) }, { additionalProperties: true });
+
+export const Trigger = Type.Object({
+  findings_all: Type.Optional(Type.Array(Id)),
+  findings_any: Type.Optional(Type.Array(Id)),
+  min_any: Type.Optional(Type.Integer({ minimum: 1 })),
+  vitals: Type.Optional(Type.Array(VitalComparison)),
+  age_min_years: Type.Optional(Type.Number({ minimum: 0 })),
+  age_max_years: Type.Optional(Type.Number({ minimum: 0 })),
+  sex: Type.Optional(Type.Union([Type.Literal('male'), Type.Literal('female')])),
+  pregnant: Type.Optional(Type.Boolean()),
+}, { additionalProperties: false });
+
+export const RedFlag = Type.Object({
+  id: Id,
+  label: Type.String({ minLength: 3 }),
+  urgency: Type.Union([Type.Literal('emergency'), Type.Literal('urgent')]),
+  time_to_care: Type.String(),
+  action: Type.String({ minLength: 3 }),
+  triggers: Type.Array(Trigger, { minItems: 1 }),
+  sources: Sources,
+}, { additionalProperties: true });
+
+export const RedFlagsFile = Type.Object({ system: System, red_flags: Type.Array(RedFlag) }, { additionalProperties: true });
+
+const Pregnancy = Type.Union(['compatible', 'caution', 'avoid', 'contraindicated'].map((s) => Type.Literal(s)));
+export const Contraindication = Type.Object({
+  kind: Type.Union(['condition', 'age', 'renal', 'hepatic', 'pregnancy', 'lactation'].map((s) => Type.Literal(s))),
+  finding: Type.Optional(Id),
+  age_below_years: Type.Optional(Type.Number({ minimum: 0 })),
+  egfr_below: Type.Optional(Type.Number({ minimum: 0 })),
+  severity: Type.Union([Type.Literal('absolute'), Type.Literal('relative')]),
+  detail: Type.String(),
+}, { additionalProperties: true });
+
+export const Drug = Type.Object({
+  id: Id,
+  name: Type.String({ minLength: 2 }),
+  brands: Type.Array(Type.String()),
+  misspellings: Type.Optional(Type.Array(Type.String())),
+  classes: Type.Array(Id),
+  allergy_groups: Type.Optional(Type.Array(Id)),
+  contraindications: Type.Optional(Type.Array(Contraindication)),
+  pregnancy: Type.Optional(Pregnancy),
+  lactation: Type.Optional(Pregnancy),
+  sources: Sources,
+}, { additionalProperties: true });
+export const DrugsFile = Type.Object({ group: Type.String(), drugs: Type.Array(Drug) }, { additionalProperties: true });
+
+export const DrugClass = Type.Object({ id: Id, label: Type.String(), parent: Type.Optional(Id) }, { additionalProperties: true });
+export const DrugClassesFile = Type.Object({ classes: Type.Array(DrugClass) }, { additionalProperties: true });
+
+const RiskLevel = Type.Union([Type.Literal('high'), Type.Literal('moderate'), Type.Literal('low')]);
+export const AllergyGroup = Type.Object({
+  id: Id,
+  label: Type.String(),
+  synonyms: Type.Array(Type.String()),
+  classes: Type.Optional(Type.Array(Id)),
+  drugs: Type.Optional(Type.Array(Id)),
+  cross_reactivity: Type.Optional(Type.Array(Type.Object({
+    classes: Type.Optional(Type.Array(Id)), drugs: Type.Optional(Type.Array(Id)), risk: RiskLevel, detail: Type.String(),
+  }, { additionalProperties: true }))),
+  sources: Sources,
+}, { additionalProperties: true });
+export const AllergyGroupsFile = Type.Object({ groups: Type.Array(AllergyGroup) }, { additionalProperties: true });
+
+export const SEVERITIES = ['contraindicated', 'major', 'moderate', 'minor'] as const;
+const Severity = Type.Union(SEVERITIES.map((s) => Type.Literal(s)));
+export const InteractionPair = Type.Object({
+  drugs: Type.Tuple([Id, Id]),
+  severity: Severity,
+  mechanism: Type.String({ minLength: 3 }),
+  advice: Type.String({ minLength: 3 }),
+  sources: Sources,
+  ndfrt_note: Type.Optional(Type.String()),
+}, { additionalProperties: true });
+const Side = Type.Object({ classes: Type.Optional(Type.Array(Id)), drugs: Type.Optional(Type.Array(Id)) }, { additionalProperties: false });
+export const ClassRule = Type.Object({
+  id: Id, a: Side, b: Side, severity: Severity,
+  mechanism: Type.String({ minLength: 3 }), advice: Type.String({ minLength: 3 }), sources: Sources,
+  ndfrt_note: Type.Optional(Type.String()),
+}, { additionalProperties: true });
+export const InteractionsFile = Type.Object({
+  pairs: Type.Array(InteractionPair),
+  class_rules: Type.Optional(Type.Array(ClassRule)),
+}, { additionalProperties: true });
+
+export const QualifiersFile = Type.Object({
+  negation_pre: Type.Array(Type.String()),
+  negation_post: Type.Array(Type.String()),
+  scope_breakers: Type.Array(Type.String()),
+  history_pre: Type.Array(Type.String()),
+  family_pre: Type.Array(Type.String()),
+  hypothetical_pre: Type.Array(Type.String()),
+  severity_words: Type.Record(Type.String(), Type.Number({ minimum: 0, maximum: 10 })),
+  onset_sudden: Type.Array(Type.String()),
+  onset_gradual: Type.Array(Type.String()),
+  duration_units: Type.Record(Type.String(), Type.Number({ exclusiveMinimum: 0 })),
+  number_words: Type.Record(Type.String(), Type.Number()),
+  locations: Type.Array(Type.String()),
+  laterality: Type.Record(Type.String(), Type.String()),
+  sex_words: Type.Record(Type.String(), Type.Union([Type.Literal('male'), Type.Literal('female')])),
+  vital_patterns: Type.Record(Type.String(), Type.Array(Type.String())),
+  patient_map: Type.Object({ pregnant_finding: Id, fertile_age_years: Type.Tuple([Type.Number(), Type.Number()]) }, { additionalProperties: true }),
+  sources: Sources,
+}, { additionalProperties: true });
+
+export type FindingT = Static<typeof Finding>;
+export type ConditionT = Static<typeof Condition>;
+export type RedFlagT = Static<typeof RedFlag>;
+export type TriggerT = Static<typeof Trigger>;
+export type DrugT = Static<typeof Drug>;
+export type DrugClassT = Static<typeof DrugClass>;
+export type AllergyGroupT = Static<typeof AllergyGroup>;
+export type InteractionPairT = Static<typeof InteractionPair>;
+export type ClassRuleT = Static<typeof ClassRule>;
+export type QualifiersT = Static<typeof QualifiersFile>;
+export type VitalComparisonT = Static<typeof VitalComparison>;
+export type Urgency = (typeof URGENCIES)[number];
+export type VitalName = (typeof VITAL_NAMES)[number];
