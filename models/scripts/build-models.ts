@@ -10,12 +10,12 @@
  */
 import { mkdirSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import usearch from 'usearch';
 import { loadKnowledgeBase, DEFAULT_KB_DIR } from '../../src/kb/load.ts';
 import { compileKb } from '../../src/kb/compile.ts';
 import { checkKb, loadIcd10Codes } from '../../src/kb/check.ts';
 import { buildModelTables, DEFAULT_MODEL_PARAMS, AGE_BANDS, SEXES } from '../../src/actors/matcher/model.ts';
 import { conditionProfiles } from '../../src/actors/matcher/profiles.ts';
+import { newCosineIndex } from '../../src/actors/matcher/vector-index.ts';
 import { ENCODER_SPEC, featurize, projectionMatrix } from '../../src/actors/classifier/encoder.ts';
 import { BUILD_DIR, BUILD_FORMAT, MANIFEST_FILE, kbHash, sha256File, assertFreshArtifacts, type Manifest } from '../../src/kb/artifacts.ts';
 import { encodeModel, type OnnxGraph } from './lib/onnx-writer.ts';
@@ -113,12 +113,12 @@ function embed(text: string): Float32Array {
 }
 const phraseVecs = new Float32Array(phrases.length * spec.dims);
 phrases.forEach((p, i) => phraseVecs.set(embed(p.phrase), i * spec.dims));
-const phraseIndex = new usearch.Index({ dimensions: spec.dims, metric: 'cos' as never, connectivity: 16, expansion_add: 128, expansion_search: 64 });
+const phraseIndex = newCosineIndex(spec.dims);
 phraseIndex.add(BigUint64Array.from(phrases.map((_, i) => BigInt(i))), phraseVecs, 1);
 phraseIndex.save(join(BUILD_DIR, 'phrases.usearch'));
 
 const profiles = conditionProfiles(t);
-const condIndex = new usearch.Index({ dimensions: F, metric: 'cos' as never, connectivity: 16, expansion_add: 128, expansion_search: 64 });
+const condIndex = newCosineIndex(F);
 condIndex.add(BigUint64Array.from(t.conditionIds.map((_, i) => BigInt(i))), profiles, 1);
 condIndex.save(join(BUILD_DIR, 'conditions.usearch'));
 

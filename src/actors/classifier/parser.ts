@@ -50,8 +50,10 @@ export interface ParserTables {
 /** A set of multi-word cue phrases, matched token-wise. */
 class PhraseSet {
   private readonly byFirst = new Map<string, string[][]>();
+  private readonly whole = new Set<string>();
   constructor(phrases: Iterable<string>) {
     for (const p of phrases) {
+      this.whole.add(p.toLowerCase().trim());
       const toks = p.toLowerCase().match(/[a-z0-9]+(?:['\-][a-z0-9]+)*|[/%+?]/g);
       if (!toks) continue;
       const list = this.byFirst.get(toks[0]) ?? [];
@@ -60,6 +62,7 @@ class PhraseSet {
       this.byFirst.set(toks[0], list);
     }
   }
+  has(phrase: string): boolean { return this.whole.has(phrase); }
   /** length in tokens of the longest cue starting at i, or 0 */
   matchAt(toks: Tok[], i: number): number {
     const cands = this.byFirst.get(toks[i].t);

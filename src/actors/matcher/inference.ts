@@ -8,11 +8,11 @@
  */
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import usearch from 'usearch';
 import { BUILD_DIR, type Manifest } from '../../kb/artifacts.ts';
 import { featurize } from '../classifier/encoder.ts';
 import { AGE_BANDS, SEXES } from './model.ts';
 import { profileQuery } from './profiles.ts';
+import { newCosineIndex, type VectorIndex } from './vector-index.ts';
 
 export interface DiagnoseBatch { n: number; present: Float32Array; absent: Float32Array; age: Float32Array; sex: Float32Array }
 export interface DiagnoseOutput { probs: Float32Array; logits: Float32Array; semantic: Float32Array }
@@ -31,16 +31,16 @@ export class InferenceEngine {
     private readonly manifest: Manifest,
     private readonly diagnosis: ort.InferenceSession,
     private readonly encoder: ort.InferenceSession,
-    private readonly phrases: InstanceType<typeof usearch.Index>,
-    private readonly conditions: InstanceType<typeof usearch.Index>,
+    private readonly phrases: VectorIndex,
+    private readonly conditions: VectorIndex,
   ) {}
 
   static async open(manifest: Manifest, dir: string = BUILD_DIR): Promise<InferenceEngine> {
     const diagnosis = await ort.InferenceSession.create(join(dir, 'diagnosis.onnx'), SESSION_OPTIONS);
     const encoder = await ort.InferenceSession.create(join(dir, 'encoder.onnx'), SESSION_OPTIONS);
-    const phrases = new usearch.Index({ dimensions: manifest.encoder.dims, metric: 'cos' as never, connectivity: 16 });
+    const phrases = newCosineIndex(manifest.encoder.dims);
     phrases.view(join(dir, 'phrases.usearch'));
-    const conditions = new usearch.Index({ dimensions: manifest.findingIds.length, metric: 'cos' as never, connectivity: 16 });
+    const conditions = newCosineIndex(manifest.findingIds.length);
     conditions.view(join(dir, 'conditions.usearch'));
     return new InferenceEngine(manifest, diagnosis, encoder, phrases, conditions);
   }

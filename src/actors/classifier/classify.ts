@@ -1,0 +1,84 @@
+/**
+ * The symptom classifier's main-thread part: turns a DiagnosisRequest into Evidence.
+ *  - structured symptoms by id (validated against the vocabulary) or by text (phrase trie);
+ *  - free text through the parser;
+ *  - the patient block: age, sex, pregnancy, known conditions, risk factors and medications as history findings;
+ *  - age and sex from the text when the patient block does not give them.
+ * Texts that the exact vocabulary cannot place are returned as `unplaced` for the semantic lookup, which runs
+ * in the inference pool (see coordinator).
+ */
+import type { CompiledKb } from '../../kb/compile.ts';
+import { tokenize } from '../../kb/compile.ts';
+import type { DiagnosisRequestT } from '../../http/schemas.ts';
+import { parseText, parserTables, type ParsedFinding } from './parser.ts';
+import { finalizeEvidence, resolveFindingPhrase, type Evidence, type Sex } from '../evidence.ts';
+
+export interface Classified { evidence: Evidence; unplaced: { text: string; present: boolean; source?: { start: number; end: number } }[]; demographicsSource: 'patient' | 'text' | 'none' }
+
+const MAX_UNPLACED = 8;
+
+export function classify(ckb: CompiledKb, req: DiagnosisRequestT): Classified {
+  const ev: Evidence = { present: new Set(), absent: new Set(), recognised: [], vitals: { ...(req.vitals ?? {}) }, unresolved: 0 };
+  const unplaced: Classified['unplaced'] = [];
+  const add = (pf: ParsedFinding) => {
+    if (pf.context === 'history' && ckb.findingById.get(pf.id)?.kind !== 'history') {
+      // a past episode of a symptom is history, not the current complaint
+      ev.recognised.push(pf);
+      return;
+    }
+    ev.recognised.push(pf);
+    if (pf.present) { ev.present.add(pf.id); ev.absent.delete(pf.id); } else if (!ev.present.has(pf.id)) ev.absent.add(pf.id);
+  };
+
+  for (const s of req.symptoms ?? []) {
+    const present = s.present !== false;
+    const id = s.id && ckb.findingById.has(s.id) ? s.id : s.text ? resolveFindingPhrase(ckb, s.text) : s.id ? resolveFindingPhrase(ckb, s.id.replace(/_/g, ' ')) : undefined;
+    if (!id) { if (s.text || s.id) unplaced.push({ text: s.text ?? s.id!.replace(/_/g, ' '), present }); continue; }
+    const f = ckb.findingById.get(id)!;
+    add({ id, label: f.label, present, confidence: s.id === id ? 1 : 0.9, context: 'patient', match: 'exact', source: { start: 0, end: 0 }, text: s.text ?? f.label, ...(s.severity !== undefined ? { severity: s.severity } : {}), ...(s.onset_hours !== undefined ? { duration_hours: s.onset_hours } : {}) });
+  }
+
+  let textDemo: { age?: number; sex?: Sex } = {};
+  if (req.text) {
+    const parsed = parseText(ckb, req.text);
+    for (const pf of parsed.findings) add(pf);
+    for (const [k, v] of Object.entries(parsed.vitals)) if ((ev.vitals as Record<string, number>)[k] === undefined) (ev.vitals as Record<string, number>)[k] = v;
+    textDemo = { ...(parsed.age !== undefined ? { age: parsed.age } : {}), ...(parsed.sex ? { sex: parsed.sex } : {}) };
+    unplaced.push(...unplacedClauses(ckb, req.text, parsed.findings).slice(0, MAX_UNPLACED));
+  }
+
+  const p = req.patient ?? {};
+  let demographicsSource: Classified['demographicsSource'] = 'none';
+  if (p.age !== undefined) { ev.age = p.age; demographicsSource = 'patient'; } else if (textDemo.age !== undefined) { ev.age = textDemo.age; demographicsSource = 'text'; }
+  if (p.sex === 'male' || p.sex === 'female') { ev.sex = p.sex; if (demographicsSource === 'none') demographicsSource = 'patient'; } else if (textDemo.sex) { ev.sex = textDemo.sex; if (demographicsSource === 'none') demographicsSource = 'text'; }
+  if (p.pregnant !== undefined) ev.pregnant = p.pregnant;
+
+  // history items written by the clinician resolve through the same vocabulary
+  for (const item of [...(p.conditions ?? []), ...(p.risk_factors ?? [])]) {
+    const id = resolveFindingPhrase(ckb, item) ?? resolveFindingPhrase(ckb, `history of ${item}`);
+    if (id) { ev.present.add(id); ev.absent.delete(id); } else ev.unresolved++;
+  }
+  return { evidence: finalizeEvidence(ckb, ev), unplaced, demographicsSource };
+}
+
+/** Short clauses of the text in which nothing was recognised, for the semantic (encoder) lookup. */
+function unplacedClauses(ckb: CompiledKb, text: string, found: ParsedFinding[]): Classified['unplaced'] {
+  const tables = parserTables(ckb);
+  const out: Classified['unplaced'] = [];
+  const re = /[^,.;:!?\n()]+/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const start = m.index, end = start + m[0].length;
+    if (found.some((f) => f.source.end > start && f.source.start < end)) continue;
+    let toks = tokenize(m[0]);
+    if (toks.length === 0 || toks.length > 6) continue;
+    let present = true;
+    for (let n = Math.min(3, toks.length); n >= 1; n--) {
+      const cue = toks.slice(0, n).join(' ');
+      if (tables.negPre.has(cue)) { present = false; toks = toks.slice(n); break; }
+    }
+    const content = toks.filter((t) => t.length > 3);
+    if (content.length === 0 || /\d/.test(m[0])) continue;
+    out.push({ text: toks.join(' '), present, source: { start, end } });
+  }
+  return out;
+}

@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadKnowledgeBase } from '../src/kb/load.ts';
+import { checkKb, kbCounts, loadIcd10Codes } from '../src/kb/check.ts';
+
+const kb = loadKnowledgeBase();
+
+test('knowledge base: schema, ids, cross-references, synonyms and ICD-10-CM codes are consistent', (t) => {
+  const icd = loadIcd10Codes();
+  if (!icd) t.diagnostic('../shared/data/icd10cm absent: ICD-10-CM codes not checked against the code set');
+  const problems = checkKb(kb, icd);
+  assert.deepEqual(problems.slice(0, 25), [], `${problems.length} problem(s)`);
+});
+
+test('knowledge base: breadth targets of issue 3', () => {
+  const c = kbCounts(kb);
+  assert.ok(c.conditions >= 300, `conditions ${c.conditions} < 300`);
+  assert.ok(c.findings >= 600, `findings ${c.findings} < 600`);
+  assert.ok(c.synonyms >= 4000, `synonyms ${c.synonyms} < 4000`);
+  assert.ok(c.redFlags >= 80, `red flags ${c.redFlags} < 80`);
+  assert.ok(c.drugs >= 300, `drugs ${c.drugs} < 300`);
+  assert.ok(c.interactionPairs >= 400, `interaction pairs ${c.interactionPairs} < 400`);
+});
+
+test('every condition names sources, a first-line option and discriminating findings', () => {
+  for (const c of kb.conditions) {
+    assert.ok(c.sources.length > 0, c.id);
+    assert.ok(c.treatments.first_line.length > 0, `${c.id} has no first-line option`);
+    assert.ok(c.findings.length >= 3, `${c.id} lists fewer than 3 findings`);
+    assert.ok(c.findings.some((f) => f.p >= 0.5), `${c.id} has no typical finding (p >= 0.5)`);
+  }
+});
+
+test('can\'t-miss emergencies are present and triaged as emergencies', () => {
+  const byCode = (prefix: string) => kb.conditions.filter((c) => c.icd10.some((x) => x.replace('.', '').startsWith(prefix)));
+  // ICD-10-CM categories of MI, aortic dissection, PE, stroke, SAH, meningitis, sepsis, ectopic pregnancy, torsion, DKA, anaphylaxis
+  for (const prefix of ['I21', 'I710', 'I26', 'I63', 'I60', 'G00', 'A41', 'O00', 'N440', 'E1110', 'T782']) {
+    const found = byCode(prefix);
+    assert.ok(found.length > 0, `no condition coded ${prefix}`);
+    assert.ok(found.some((c) => c.urgency === 'emergency' && c.severity <= 2), `${prefix} is not an emergency of severity <= 2`);
+  }
+});

@@ -1,0 +1,64 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseText } from '../src/actors/classifier/parser.ts';
+import { realKb } from './helpers/kb.ts';
+
+const ckb = realKb();
+const find = (text: string) => parseText(ckb, text);
+const state = (r: ReturnType<typeof find>, id: string) => r.findings.find((f) => f.id === id);
+
+test('narrative note: findings, negated lists, history, vitals, age and sex', () => {
+  const r = find('56 y/o M, 2 days of sudden tearing chest pain radiating to the back, fainted once, smoker, HTN. No palpitations, no nausea or vomiting. HR 120, BP 80/50, T 39.2, SpO2 88%.');
+  assert.equal(r.age, 56);
+  assert.equal(r.sex, 'male');
+  assert.equal(state(r, 'chest_pain')?.present, true);
+  assert.equal(state(r, 'smoker')?.present, true);
+  assert.equal(state(r, 'hx_hypertension')?.present, true);
+  for (const id of ['palpitations', 'nausea', 'vomiting']) assert.equal(state(r, id)?.present, false, `${id} should be negated`);
+  assert.deepEqual(r.vitals, { heart_rate: 120, sbp: 80, dbp: 50, temp_c: 39.2, spo2: 88 });
+  const cp = state(r, 'chest_pain')!;
+  assert.equal(cp.onset, 'sudden');
+  assert.equal(cp.duration_hours, 48);
+  assert.equal(cp.text.toLowerCase().includes('chest pain'), true, 'source span points at the words');
+});
+
+test('lay language is understood', () => {
+  const r = find('my tummy hurts and I keep throwing up');
+  assert.ok(r.findings.some((f) => f.present && /abdominal_pain|epigastric_pain|diffuse_abdominal_pain/.test(f.id)), JSON.stringify(r.findings.map((f) => f.id)));
+  assert.equal(state(r, 'vomiting')?.present, true);
+});
+
+test('"denies" scope runs over a comma list and stops at "but"', () => {
+  const r = find('Denies fever, chills or night sweats but reports a cough.');
+  assert.equal(state(r, 'fever')?.present, false);
+  assert.equal(state(r, 'chills')?.present, false);
+  assert.equal(state(r, 'night_sweats')?.present, false);
+  assert.equal(state(r, 'cough')?.present, true);
+});
+
+test('family history does not become the patient\'s finding', () => {
+  const r = find('Mother had diabetes. Patient has a headache.');
+  assert.equal(state(r, 'hx_diabetes'), undefined);
+  assert.equal(state(r, 'headache')?.present, true);
+});
+
+test('misspellings and joined words are repaired', () => {
+  const r = find('fevr and sorethroat since yesterday');
+  assert.equal(state(r, 'fever')?.present, true);
+  assert.equal(state(r, 'fever')?.match, 'repaired');
+  assert.equal(state(r, 'sore_throat')?.present, true);
+});
+
+test('severity as n/10 and words, temperature in Fahrenheit, age in months', () => {
+  const r = find('9 month old girl with severe cough, pain 8/10 in the ear, temp 102.2 F');
+  assert.equal(r.age, 0.75);
+  assert.equal(r.sex, 'female');
+  assert.equal(state(r, 'cough')?.severity, 8);
+  assert.equal(r.vitals.temp_c, 39);
+});
+
+test('hypothetical advice is not a finding', () => {
+  const r = find('Headache today. Return if vomiting develops.');
+  assert.equal(state(r, 'headache')?.present, true);
+  assert.equal(state(r, 'vomiting'), undefined);
+});
