@@ -10,5 +10,5 @@ function walk(dir) {
 }
 const only = process.argv.slice(2);
 const files = only.length ? only : walk('test').sort();
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--experimental-websocket', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

@@ -104,21 +104,18 @@ export class ConfigError extends EdgeDdxError {
   constructor(message: string) { super('CONFIG_INVALID', 500, message, false); }
 }
 
-const byCode: Record<string, (e: ErrorData) => EdgeDdxError> = {
-  OVERLOADED: (e) => new OverloadedError(e.message),
-  MAILBOX_FULL: (e) => Object.assign(new MailboxFullError(''), { message: e.message }),
-  QUEUE_FULL: (e) => Object.assign(new QueueFullError(''), { message: e.message }),
-  DEADLINE_EXCEEDED: (e) => Object.assign(new DeadlineExceededError('', 0), { message: e.message }),
-  CIRCUIT_OPEN: (e) => Object.assign(new CircuitOpenError(''), { message: e.message }),
-  WORKER_CRASHED: (e) => Object.assign(new WorkerCrashedError(''), { message: e.message }),
-  SHUTTING_DOWN: (e) => Object.assign(new ClosedError(''), { message: e.message }),
+/** Status of every code, so an error rebuilt from data keeps its HTTP meaning (a worker's 4xx stays a 4xx). */
+const STATUS_OF: Record<string, number> = {
+  INVALID_JSON: 400, VALIDATION_FAILED: 400, NO_FINDINGS: 422, PAYLOAD_TOO_LARGE: 413, UNSUPPORTED_MEDIA_TYPE: 415,
+  NOT_FOUND: 404, ROUTE_NOT_FOUND: 404, METHOD_NOT_ALLOWED: 405, UNAUTHORIZED: 401, CONFLICT: 409,
+  OVERLOADED: 503, MAILBOX_FULL: 503, QUEUE_FULL: 503, DEADLINE_EXCEEDED: 504, CIRCUIT_OPEN: 503, WORKER_CRASHED: 503,
+  SHUTTING_DOWN: 503, STORE_UNAVAILABLE: 503, AGENT_UNAVAILABLE: 503, INTERNAL: 500, CONFIG_INVALID: 500,
 };
 
 /** Rebuilds a typed error from data that crossed a thread boundary. */
 export function errorFromData(e: ErrorData): EdgeDdxError {
-  const make = byCode[e.code];
-  if (make) return make(e);
-  return new EdgeDdxError(e.code, e.retryable ? 503 : 500, e.message, e.retryable, e.details);
+  if (e.code === 'OVERLOADED') return new OverloadedError(e.message);
+  return new EdgeDdxError(e.code, STATUS_OF[e.code] ?? (e.retryable ? 503 : 500), e.message, e.retryable, e.details);
 }
 
 /** Anything thrown, as a typed error; unknown throwables become INTERNAL without leaking their text. */

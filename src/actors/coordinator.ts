@@ -23,6 +23,7 @@ import { Actor } from '../runtime/actor.ts';
 import { Supervisor } from '../runtime/supervisor.ts';
 import { WorkerPool } from '../runtime/pool/pool.ts';
 import { MicroBatcher } from '../runtime/batcher.ts';
+import { withDeadline } from '../runtime/deadline.ts';
 import type { DiagnosisRequestT } from '../http/schemas.ts';
 import { classify, type Classified } from './classifier/classify.ts';
 import type { ParsedFinding } from './classifier/parser.ts';
@@ -75,14 +76,15 @@ export class Coordinator {
       threads: config.poolThreads, maxQueue: config.poolMaxQueue,
     });
     this.batcher = new MicroBatcher<EncodedCase, MatchOut>({
-      maxBatch: config.batchMax, maxWaitUs: config.batchWaitUs, maxQueue: config.poolMaxQueue * config.batchMax,
+      maxBatch: config.batchMax, maxWaitUs: config.batchWaitUs, maxQueue: config.poolMaxQueue * config.batchMax, maxInFlight: config.poolThreads, name: 'inference',
       flush: async (rows) => {
         const n = rows.length;
         const present = new Float32Array(n * F), absent = new Float32Array(n * F);
         const age = new Float32Array(n * AGE_BANDS.length), sex = new Float32Array(n * SEXES.length);
         rows.forEach((r, i) => { present.set(r.present, i * F); absent.set(r.absent, i * F); age.set(r.age, i * AGE_BANDS.length); sex.set(r.sex, i * SEXES.length); });
         metrics.batchSize.observe(n);
-        const packed = await this.pool.run('diagnose', { n, present, absent, age, sex }, { transferList: [present.buffer, absent.buffer, age.buffer, sex.buffer] }) as Float32Array;
+        // not transferred: a copy keeps the pool's retry-once on a worker crash (a transferred batch cannot be resent)
+        const packed = await this.pool.run('diagnose', { n, present, absent, age, sex }) as Float32Array;
         return rows.map((_, i) => ({ probs: packed.subarray(i * C, (i + 1) * C), semantic: packed.subarray(2 * n * C + i * C, 2 * n * C + (i + 1) * C) }));
       },
     });
@@ -102,17 +104,24 @@ export class Coordinator {
     this.supervisor = new Supervisor({
       onCircuitChange: (name: string, state: string) => metrics.circuitState.set({ agent: name }, state === 'open' ? 2 : state === 'half-open' ? 1 : 0),
     });
+    // close() stops children in reverse order: actors first, then the batcher, then the pool under it
+    this.supervisor.add('inference_pool', this.pool);
+    this.supervisor.add('inference_batcher', this.batcher);
     this.supervisor.add('symptom_classifier', this.classifierActor);
     this.supervisor.add('semantic_lookup', this.semanticActor);
     this.supervisor.add('emergency_detector', this.emergencyActor);
     this.supervisor.add('condition_matcher', this.matcherActor);
     this.supervisor.add('treatment_retriever', this.treatmentActor);
-    this.supervisor.add('inference_pool', this.pool);
   }
 
   static async create(d: CoordinatorDeps): Promise<Coordinator> {
     const c = new Coordinator(d);
-    await c.pool.ready?.();
+    try {
+      await withDeadline(c.pool.ready(), 60_000, 'starting the inference workers');
+    } catch (e) {
+      await c.pool.destroy();
+      throw e;
+    }
     await c.d.store.syncConditions(c.ckb.conditions.map((x) => ({ id: x.id, name: x.name, icd10: x.icd10[0], system: x.system, data: { severity: x.severity, urgency: x.urgency } })));
     return c;
   }
@@ -394,19 +403,18 @@ export class Coordinator {
     };
   }
 
-  poolStats() { return this.pool.stats(); }
+  /** The inference pool, for operations tooling and fault-injection tests. */
+  get inferencePool(): WorkerPool { return this.pool; }
 
   /** Graceful: refuse new work, let in-flight diagnoses finish (bounded by the caller), close agents and pools. */
   async close(): Promise<void> {
     this.closing = true;
     await this.supervisor.close();
-    await this.batcher.close();
   }
 
-  destroy(): void {
+  async destroy(): Promise<void> {
     this.closing = true;
-    this.supervisor.destroy();
-    this.batcher.destroy();
+    await this.supervisor.destroy();
   }
 }
 

@@ -131,7 +131,9 @@ export class HttpServer {
       const method = r.method.toUpperCase();
       const finish = (status: number) => {
         metrics.httpRequests.inc({ route: r.name, method, status: String(status) });
-        metrics.httpLatency.observe({ route: r.name }, (performance.now() - t0) / 1000);
+        const ms = performance.now() - t0;
+        metrics.httpLatency.observe({ route: r.name }, ms / 1000);
+        logger.debug({ route: r.name, method, status, ms: Math.round(ms * 100) / 100 }, 'request');
       };
       const fail = (err: unknown) => {
         const e = sendError(res, state, err);

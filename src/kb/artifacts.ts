@@ -8,7 +8,7 @@ import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const BUILD_DIR = fileURLToPath(new URL('../../models/build/', import.meta.url));
+export const BUILD_DIR = process.env.EDGE_DDX_BUILD_DIR ?? fileURLToPath(new URL('../../models/build/', import.meta.url));
 export const MANIFEST_FILE = join(BUILD_DIR, 'manifest.json');
 /** Bumped whenever the build's code changes what it writes. */
 export const BUILD_FORMAT = 3;

@@ -100,8 +100,8 @@ export class Actor<Req, Res> implements Supervisable<Req, Res> {
         timer: undefined, unlink: undefined, settled: false, running: false,
       };
       if (hasDeadline(timeoutMs)) {
+        // Ref'd on purpose: an ask with a deadline will settle, so it may hold the process until then.
         job.timer = setTimeout(() => this.#giveUp(job, new DeadlineExceededError(`Actor ${this.name}`, timeoutMs)), timeoutMs);
-        job.timer.unref();
       }
       if (signal) {
         const onAbort = () => this.#giveUp(job, signal.reason);
@@ -133,8 +133,8 @@ export class Actor<Req, Res> implements Supervisable<Req, Res> {
   close(timeoutMs = this.#opts.closeTimeoutMs): Promise<void> {
     this.#closing ??= new Promise<void>((resolve) => {
       if (this.#idle) return resolve();
+      // Ref'd: close() promises to resolve within timeoutMs even if nothing else keeps the loop alive.
       const timer = setTimeout(() => { void this.destroy(); }, timeoutMs);
-      timer.unref();
       this.#onIdle = () => { clearTimeout(timer); resolve(); };
     });
     return this.#closing;

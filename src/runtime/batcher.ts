@@ -26,6 +26,7 @@ import { Type } from '@sinclair/typebox';
 import { ClosedError, InternalError, QueueFullError } from '../errors.ts';
 import { Mailbox } from './mailbox.ts';
 import { definedOnly, fillOptions } from './options.ts';
+import type { CallContext, Supervisable } from './types.ts';
 
 export const MicroBatcherOptionsSchema = Type.Object({
   name: Type.String({ minLength: 1, default: 'batcher' }),
@@ -66,7 +67,7 @@ interface Entry<I, O> {
   sent: boolean;
 }
 
-export class MicroBatcher<I, O> {
+export class MicroBatcher<I, O> implements Supervisable<I, O> {
   readonly name: string;
   readonly #opts: Filled;
   readonly #flush: (items: I[]) => Promise<O[]>;
@@ -105,6 +106,11 @@ export class MicroBatcher<I, O> {
     });
   }
 
+  /** The Supervisable face, so a supervisor can close it in order between its producers and its pool. */
+  call(item: I, ctx: CallContext): Promise<O> {
+    return this.submit(item, { signal: ctx.signal });
+  }
+
   stats(): MicroBatcherStats {
     return {
       name: this.name,
@@ -121,8 +127,7 @@ export class MicroBatcher<I, O> {
   close(timeoutMs = this.#opts.closeTimeoutMs): Promise<void> {
     this.#closing ??= new Promise<void>((resolve) => {
       if (this.#idle) return resolve();
-      const timer = setTimeout(() => { void this.destroy(); }, timeoutMs);
-      timer.unref();
+      const timer = setTimeout(() => { void this.destroy(); }, timeoutMs); // ref'd: close() must resolve in time
       this.#onIdle = () => { clearTimeout(timer); resolve(); };
       this.#schedule();
     });

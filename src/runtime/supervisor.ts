@@ -19,9 +19,10 @@
  * attempt counter resets when a call through the child succeeds, so a child that keeps breaking
  * right after each restart is restarted ever more slowly.
  *
- * Shutdown: close() closes children in reverse order of add() (the coordinator adds producers
- * before the pools they feed on, so consumers stop first), the whole within `closeTimeoutMs`; a
- * child that does not close in its share of the time is destroyed.
+ * Shutdown: close() closes children in reverse order of add(), the whole within `closeTimeoutMs`;
+ * a child that does not close in the time left is destroyed. So add dependencies first (pools,
+ * then batchers feeding them, then the actors that use those): the actors stop taking requests and
+ * drain before the pool they rely on closes.
  */
 import { Type } from '@sinclair/typebox';
 import { CircuitOpenError, ClosedError, EdgeDdxError } from '../errors.ts';

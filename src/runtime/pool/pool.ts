@@ -221,8 +221,7 @@ export class WorkerPool<H extends WorkerHandlers = WorkerHandlers> implements Su
     this.#closing ??= (async () => {
       const idle = await new Promise<boolean>((resolve) => {
         if (this.#idle) return resolve(true);
-        const timer = setTimeout(() => resolve(false), timeoutMs);
-        timer.unref();
+        const timer = setTimeout(() => resolve(false), timeoutMs); // ref'd: close() must resolve in time
         this.#onIdle = () => { clearTimeout(timer); resolve(true); };
       });
       if (!idle || this.#destroyed) return this.destroy();
