@@ -102,7 +102,7 @@ export function compileKb(kb: KnowledgeBase): CompiledKb {
   const drugByName = new Map<string, string>();
   for (const d of kb.drugs) {
     drugById.set(d.id, d);
-    for (const n of [d.id, d.id.replace(/_/g, ' '), d.name, ...d.brands, ...(d.misspellings ?? [])]) {
+    for (const n of [d.id, d.id.replace(/_/g, ' '), d.name, ...((d as { synonyms?: string[] }).synonyms ?? []), ...d.brands, ...(d.misspellings ?? [])]) {
       const key = normalizeText(n).trim();
       if (key && !drugByName.has(key)) drugByName.set(key, d.id);
     }

@@ -187,6 +187,8 @@ export const QualifiersFile = Type.Object({
   laterality: Type.Record(Type.String(), Type.String()),
   sex_words: Type.Record(Type.String(), Type.Union([Type.Literal('male'), Type.Literal('female')])),
   vital_patterns: Type.Record(Type.String(), Type.Array(Type.String())),
+  pain_words: Type.Array(Type.String()),
+  pain_compose: Type.Array(Type.String({ pattern: '\\{loc\\}' })),
   patient_map: Type.Object({ pregnant_finding: Id, fertile_age_years: Type.Tuple([Type.Number(), Type.Number()]) }, { additionalProperties: true }),
   sources: Sources,
 }, { additionalProperties: true });
