@@ -23,7 +23,7 @@ if (!dataAvailable() && sets.some((s) => ['ddxplus', 'avey', 's2d', 'symptom2dis
   process.exit(0);
 }
 
-interface CondOut { id: string; name: string; icd10: string; probability: number }
+interface CondOut { id: string; name: string; icd10: string; icd10_codes?: string[]; probability: number }
 interface Resp { urgency: { level: string }; conditions: CondOut[]; degraded: string[] }
 
 async function main() {
@@ -64,7 +64,8 @@ async function evaluate(set: string, cases: EvalCase[], url: string, key: string
         const res = await fetch(`${url}/v1/diagnosis`, { method: 'POST', headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) }, body: JSON.stringify(c.request) });
         if (!res.ok) { results[i] = { c, rank: -1, err: `${res.status} ${(await res.text()).slice(0, 120)}` }; continue; }
         const r = await res.json() as Resp;
-        const rank = r.conditions.findIndex((x) => codeMatches(x.icd10, c.accept));
+        // a condition matches when any of its ICD-10-CM codes (the reported one first) matches the gold
+        const rank = r.conditions.findIndex((x) => (x.icd10_codes ?? [x.icd10]).some((code) => codeMatches(code, c.accept)));
         results[i] = { c, r, rank };
       } catch (e) { results[i] = { c, rank: -1, err: (e as Error).message }; }
     }

@@ -72,14 +72,15 @@ export function ddxplus(limit?: number): EvalCase[] {
       if (!e) continue;
       const q = e.question_en.replace(/\?\s*$/, '').trim();
       if (values.length === 0) { statements.push(`${q}: yes.`); continue; }
-      const vals = values.map((v) => e.value_meaning[v]?.en ?? v).filter((v) => v !== 'NA' && v !== 'nowhere');
+      const vals = values.map((v) => e.value_meaning[v]?.en ?? v).filter((v) => v !== 'NA' && v !== 'nowhere').map((v) => (v === 'N' ? 'no' : v === 'Y' ? 'yes' : v));
       if (vals.length === 0) continue;
       statements.push(`${q}: ${vals.join(', ')}.`);
     }
     out.push({
       id: `ddxplus-${out.length + 1}`,
       request: { patient: { age: Number(r[col('age')]), sex: r[col('sex')] === 'M' ? 'male' : 'female' }, text: statements.join('\n') },
-      gold: pathology, accept: cond['icd10-id'].split(',').map((s) => s.trim()), severity: cond.severity,
+      // DDXPlus is scored at the ICD-10 category (first three characters), as issue 4 asks
+      gold: pathology, accept: [...new Set(cond['icd10-id'].split(',').map((s) => s.trim().toUpperCase().slice(0, 3)))], severity: cond.severity,
     });
     if (limit && out.length >= limit) break;
   }

@@ -62,3 +62,9 @@ test('hypothetical advice is not a finding', () => {
   assert.equal(state(r, 'headache')?.present, true);
   assert.equal(state(r, 'vomiting'), undefined);
 });
+
+test('a question or label answered "no" negates its findings', () => {
+  const r = find('Chest pain? No. Recent travel abroad: no. Cough: yes.');
+  assert.equal(state(r, 'chest_pain')?.present, false);
+  assert.equal(state(r, 'cough')?.present, true);
+});

@@ -46,7 +46,7 @@ async function drive(url: string, opts: { rate?: number }) {
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'edge-ddx-bench-'));
-  const engine = await startProcess('src/main.ts', { PORT: '0', HOST: '127.0.0.1', EDGE_DDX_DATA_DIR: dataDir, EDGE_DDX_AUTH: 'off', LOG_LEVEL: 'warn' });
+  const engine = await startProcess('src/main.ts', { PORT: '0', HOST: '127.0.0.1', EDGE_DDX_DATA_DIR: dataDir, EDGE_DDX_AUTH: 'off', LOG_LEVEL: 'info' });
   const bare = await startProcess('bench/load/bare-server.ts', {});
   try {
     // warm up the engine (JIT, worker sessions)

@@ -51,9 +51,9 @@ async function main() {
   const results = [];
   results.push({ ...measure('parser (note)', () => parseText(ckb, NOTE), 3000), words, target_us: 1000 });
   const cl = classify(ckb, { text: NOTE });
-  results.push(measure('encode case', () => encodeCase(ckb, t.F, cl.evidence), 3000));
+  results.push(measure('encode case', () => encodeCase(ckb, t, cl.evidence), 3000));
   const engine = await InferenceEngine.open(manifest);
-  const enc = encodeCase(ckb, t.F, cl.evidence);
+  const enc = encodeCase(ckb, t, cl.evidence);
   for (const n of [1, 32]) {
     const present = new Float32Array(n * t.F), absent = new Float32Array(n * t.F), age = new Float32Array(n * AGE_BANDS.length), sex = new Float32Array(n * SEXES.length);
     for (let i = 0; i < n; i++) { present.set(enc.present, i * t.F); absent.set(enc.absent, i * t.F); age.set(enc.age, i * AGE_BANDS.length); sex.set(enc.sex, i * SEXES.length); }

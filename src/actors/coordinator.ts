@@ -94,7 +94,7 @@ export class Coordinator {
     };
     this.classifierActor = new Actor('symptom_classifier', timed('symptom_classifier', (req: DiagnosisRequestT) => classify(this.ckb, req)), { mailbox: config.maxInflight, concurrency: config.maxInflight });
     this.emergencyActor = new Actor('emergency_detector', timed('emergency_detector', (ev: Evidence) => detectRedFlags(this.ckb, ev)), { mailbox: config.maxInflight, concurrency: config.maxInflight });
-    this.matcherActor = new Actor('condition_matcher', timed('condition_matcher', (ev: Evidence) => this.batcher.submit(encodeCase(this.ckb, F, ev, this.weights(ev)))), { mailbox: config.maxInflight, concurrency: config.maxInflight });
+    this.matcherActor = new Actor('condition_matcher', timed('condition_matcher', (ev: Evidence) => this.batcher.submit(encodeCase(this.ckb, this.tables, ev, this.weights(ev)))), { mailbox: config.maxInflight, concurrency: config.maxInflight });
     this.treatmentActor = new Actor('treatment_retriever', timed('treatment_retriever', (m: { conditionIds: string[]; req: DiagnosisRequestT; ev: Evidence }) => retrieveTreatments(this.ckb, m.conditionIds, {
       ...(m.ev.age !== undefined ? { age: m.ev.age } : {}), pregnant: m.ev.present.has(this.ckb.kb.qualifiers.patient_map.pregnant_finding),
       conditionFindings: m.ev.present, medications: m.req.patient?.medications ?? [], allergies: m.req.patient?.allergies ?? [],
@@ -279,7 +279,7 @@ export class Coordinator {
       const c = this.ckb.conditions[ci];
       const ex = evidenceFor(this.ckb, this.tables, ci, ev);
       return {
-        id: c.id, name: c.name, icd10: c.icd10[0], probability: round4(scores[ci]), severity: c.severity, urgency: c.urgency,
+        id: c.id, name: c.name, icd10: c.icd10[0], icd10_codes: c.icd10, probability: round4(scores[ci]), severity: c.severity, urgency: c.urgency,
         semantic_similarity: round4(m.semantic[ci]),
         evidence_for: ex.for.map((x) => x.id), evidence_against: ex.against.map((x) => x.id), explanation: ex,
       };
@@ -385,13 +385,19 @@ export class Coordinator {
     return { ready: store.ok && pool.threads > 0 && !this.closing, store: store.ok, pool_threads: pool.threads };
   }
 
-  async healthDetailed() {
-    const store = await this.d.store.ping().catch(() => ({ ok: false, latencyMs: -1 }));
-    const mem = process.memoryUsage();
+  /** Refreshes the sampled gauges (pool depth, utilisation, threads); called before each metrics scrape. */
+  sampleGauges() {
     const pool = this.pool.stats();
     this.d.metrics.poolQueue.set({ pool: 'inference' }, pool.queueSize);
     this.d.metrics.poolUtilization.set({ pool: 'inference' }, pool.utilization);
     this.d.metrics.poolThreads.set({ pool: 'inference' }, pool.threads);
+    return pool;
+  }
+
+  async healthDetailed() {
+    const store = await this.d.store.ping().catch(() => ({ ok: false, latencyMs: -1 }));
+    const mem = process.memoryUsage();
+    const pool = this.sampleGauges();
     return {
       status: store.ok && pool.threads > 0 ? 'ok' : 'degraded',
       store: { kind: this.d.store.kind, ok: store.ok, latency_ms: round2(store.latencyMs), ...this.d.store.stats() },

@@ -58,7 +58,7 @@ export const UrgencyOut = Type.Object({
   time_to_care: Type.Union(['immediately', 'within 24 hours', 'within days', 'self care'].map((s) => Type.Literal(s))),
 });
 export const ConditionOut = Type.Object({
-  id: Type.String(), name: Type.String(), icd10: Type.String(), probability: Type.Number(),
+  id: Type.String(), name: Type.String(), icd10: Type.String(), icd10_codes: Type.Array(Type.String()), probability: Type.Number(),
   severity: Type.Integer(), urgency: Type.String(),
   evidence_for: Type.Array(Type.String()), evidence_against: Type.Array(Type.String()),
   explanation: Type.Optional(Type.Object({ for: Type.Array(Type.Object({ id: Type.String(), label: Type.String(), weight: Type.Number() })), against: Type.Array(Type.Object({ id: Type.String(), label: Type.String(), weight: Type.Number() })) })),

@@ -76,7 +76,7 @@ export class HttpServer {
         return { status: r.ready && this.accepting ? 200 : 503, body: { ...r, ready: r.ready && this.accepting, accepting: this.accepting } };
       } },
       { method: 'get', pattern: '/health/detailed', name: 'health_detailed', auth: false, noStore: true, handler: async () => ({ body: { ...(await e.healthDetailed()), http: { inflight: this.inflight, websockets: this.sockets.size, accepting: this.accepting } } }) },
-      { method: 'get', pattern: '/metrics', name: 'metrics', auth: false, noStore: true, handler: async () => ({ raw: await o.metrics.registry.metrics(), contentType: o.metrics.registry.contentType, body: null }) },
+      { method: 'get', pattern: '/metrics', name: 'metrics', auth: false, noStore: true, handler: async () => { e.sampleGauges(); return { raw: await o.metrics.registry.metrics(), contentType: o.metrics.registry.contentType, body: null }; } },
       { method: 'get', pattern: '/openapi.json', name: 'openapi', auth: false, noStore: false, handler: async () => ({ raw: this.openapi, body: null }) },
     ];
     for (const r of routes) this.register(r);

@@ -6,6 +6,19 @@
 import type { KnowledgeBase } from './load.ts';
 import type { FindingT, ConditionT, DrugT, AllergyGroupT } from './schema.ts';
 
+export interface BagEntry { findingId: string; stems: string[] }
+
+/** A light suffix stripper so that "breathe", "breathing" and "breaths" meet, and "deeply" meets "deep". */
+export function stem(t: string): string {
+  let s = t;
+  if (s.length > 5 && s.endsWith('ing')) s = s.slice(0, -3);
+  else if (s.length > 5 && s.endsWith('ly')) s = s.slice(0, -2);
+  else if (s.length > 4 && (s.endsWith('ed') || s.endsWith('es'))) s = s.slice(0, -2);
+  else if (s.length > 3 && s.endsWith('s') && !s.endsWith('ss')) s = s.slice(0, -1);
+  if (s.length > 4 && s.endsWith('e')) s = s.slice(0, -1);
+  return s;
+}
+
 export interface PhraseEntry { findingIds: string[]; tokens: number }
 export interface TrieNode { next: Map<string, TrieNode>; entry?: PhraseEntry }
 
@@ -24,6 +37,8 @@ export interface CompiledKb {
   trie: TrieNode;
   /** every single token that occurs in a phrase, for fuzzy (misspelling) matching */
   vocabularyTokens: Set<string>;
+  /** word-order-free phrase index: multi-word synonyms by their rarest content stem */
+  bags: Map<string, BagEntry[]>;
   /** SymSpell-style index: each vocabulary token under each of its one-character deletions */
   deletions: Map<string, string[]>;
   drugById: Map<string, DrugT>;
@@ -94,6 +109,30 @@ export function compileKb(kb: KnowledgeBase): CompiledKb {
     for (let i = 0; i < t.length; i++) addDeletion(t.slice(0, i) + t.slice(i + 1), t);
   }
 
+  // word-order-free index: synonyms of 2+ content words, keyed by their rarest stem
+  const stop = new Set(kb.qualifiers.stopwords);
+  const stemFreq = new Map<string, number>();
+  const bagList: BagEntry[] = [];
+  const bagSeen = new Set<string>();
+  for (const f of kb.findings) {
+    for (const phrase of [f.label, ...f.synonyms]) {
+      const stems = [...new Set(tokenize(phrase).filter((t) => !stop.has(t) && /[a-z]/.test(t)).map(stem))];
+      if (stems.length < 2) continue;
+      const key = `${f.id}:${[...stems].sort().join(' ')}`;
+      if (bagSeen.has(key)) continue;
+      bagSeen.add(key);
+      bagList.push({ findingId: f.id, stems });
+      for (const st of stems) stemFreq.set(st, (stemFreq.get(st) ?? 0) + 1);
+    }
+  }
+  const bags = new Map<string, BagEntry[]>();
+  for (const b of bagList) {
+    const rarest = b.stems.reduce((a, x) => ((stemFreq.get(x) ?? 0) < (stemFreq.get(a) ?? 0) ? x : a));
+    const list = bags.get(rarest) ?? [];
+    list.push(b);
+    bags.set(rarest, list);
+  }
+
   const conditionIndex = new Map<string, number>();
   const conditionById = new Map<string, ConditionT>();
   kb.conditions.forEach((c, i) => { conditionIndex.set(c.id, i); conditionById.set(c.id, c); });
@@ -128,7 +167,7 @@ export function compileKb(kb: KnowledgeBase): CompiledKb {
 
   return {
     kb, findings: kb.findings, findingIndex, findingById, ancestors, descendants,
-    conditions: kb.conditions, conditionIndex, conditionById, trie, vocabularyTokens, deletions,
+    conditions: kb.conditions, conditionIndex, conditionById, trie, vocabularyTokens, deletions, bags,
     drugById, drugByName, drugClassesOf, allergyById, allergyByName,
   };
 }

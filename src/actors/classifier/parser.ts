@@ -8,7 +8,7 @@
  *  4. read vital signs, age and sex written in the text.
  * Cost is linear in the text length; no allocation beyond the result and the token arrays.
  */
-import { type CompiledKb, correctToken } from '../../kb/compile.ts';
+import { type CompiledKb, correctToken, stem } from '../../kb/compile.ts';
 import type { VitalName } from '../../kb/schema.ts';
 
 export type Context = 'patient' | 'family' | 'hypothetical' | 'history';
@@ -44,6 +44,11 @@ export interface ParserTables {
   onsetSudden: PhraseSet; onsetGradual: PhraseSet; severity: Map<string, number>; laterality: Map<string, string>;
   durationUnits: Map<string, number>; numberWords: Map<string, number>; sexWords: Map<string, 'male' | 'female'>;
   vitalRes: { name: string; re: RegExp }[];
+  painWords: Set<string>;
+  stopwords: Set<string>;
+  clauseBreakers: Set<string>;
+  /** templates such as ["{loc}", "pain"] or ["pain", "in", "{loc}"] */
+  painCompose: string[][];
   repairCache: Map<string, string[] | null>;
 }
 
@@ -88,6 +93,7 @@ export function parserTables(ckb: CompiledKb): ParserTables {
     severity: new Map(Object.entries(q.severity_words)), laterality: new Map(Object.entries(q.laterality)),
     durationUnits: new Map(Object.entries(q.duration_units)), numberWords: new Map(Object.entries(q.number_words)),
     sexWords: new Map(Object.entries(q.sex_words)),
+    painWords: new Set(q.pain_words), stopwords: new Set(q.stopwords), clauseBreakers: new Set(q.clause_breakers), painCompose: q.pain_compose.map((p) => p.split(/\s+/)),
     vitalRes: Object.entries(q.vital_patterns).flatMap(([name, res]) => res.map((r) => ({ name, re: new RegExp(`\\b${r}`, 'g') }))),
     repairCache: new Map(),
   };
@@ -166,6 +172,14 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
     if (best) { matches.push(best); i += best.n; } else i++;
   }
 
+  // 1b. composed matches: a pain word anywhere in a clause plus a body location ("pain in my lower back and hip",
+  //     "flank (R)") is looked up as "<location> pain" through the same vocabulary
+  composePainMatches(ckb, tables, toks, matches);
+  // 1c. word-order-free matches of multi-word synonyms within one clause ("pain that is increased when you
+  //     breathe in deeply" ~ "pain worse on deep breathing"), for findings not already found in the sentence
+  bagMatches(ckb, tables, toks, matches);
+  matches.sort((a, b) => a.i - b.i);
+
   // 2. cue positions
   const cueAt = (set: PhraseSet) => { const a = new Int8Array(toks.length); for (let i = 0; i < toks.length; i++) a[i] = set.matchAt(toks, i); return a; };
   const neg = cueAt(tables.negPre), brk = cueAt(tables.breakers), hist = cueAt(tables.historyPre), fam = cueAt(tables.familyPre), hypo = cueAt(tables.hypoPre);
@@ -173,6 +187,7 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   const inMatch = new Uint8Array(toks.length);
   for (const m of matches) for (let k = m.i; k < m.i + m.n; k++) inMatch[k] = 1;
 
+  const answeredNo = answeredNoRanges(lower);
   const byId = new Map<string, ParsedFinding>();
   for (const m of matches) {
     const sent = toks[m.i].sent;
@@ -189,6 +204,8 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
     // post-negation: "fever: negative", "chest pain denied"
     const after = m.i + m.n;
     for (let k = after; k < Math.min(toks.length, after + 2); k++) if (toks[k].sent === sent && negPost[k]) negated = true;
+    // a question or label answered "no" ("Chest pain? No.", "Recent travel: N")
+    if (!negated && answeredNo.some(([a, b]) => toks[m.i].start >= a && toks[m.i].start < b)) negated = true;
 
     const first = toks[m.i], last = toks[m.i + m.n - 1];
     for (const id of m.ids) {
@@ -214,6 +231,89 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   if (demo.age !== undefined) out.age = demo.age;
   if (demo.sex) out.sex = demo.sex;
   return out;
+}
+
+const ANSWER_NO_RE = /([^.!?;\n]*)[?:]\s*(?:no|n|none|nil|negative|absent|denied|denies)\s*(?=[.!;\n]|$)/g;
+
+/** Character ranges of questions or labels whose answer is "no": "Chest pain? No.", "Travel: N". */
+function answeredNoRanges(lower: string): [number, number][] {
+  const out: [number, number][] = [];
+  ANSWER_NO_RE.lastIndex = 0;
+  for (let m = ANSWER_NO_RE.exec(lower); m; m = ANSWER_NO_RE.exec(lower)) out.push([m.index, m.index + m[1].length]);
+  return out;
+}
+
+function trieEntry(ckb: CompiledKb, words: string[]) {
+  let node = ckb.trie.next.get(words[0]);
+  for (let k = 1; node && k < words.length; k++) node = node.next.get(words[k]);
+  return node?.entry;
+}
+
+const BAG_SLACK = 4;
+
+function bagMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches: { i: number; n: number; ids: string[]; repaired: boolean }[]): void {
+  let start = 0;
+  while (start < toks.length) {
+    // a clause: same sentence and comma-clause, cut at coordinating words
+    let end = start;
+    while (end < toks.length && toks[end].clause === toks[start].clause && !(end > start && tables.clauseBreakers.has(toks[end].t))) end++;
+    if (end - start >= 2) {
+      const pos = new Map<string, number>();
+      for (let k = start; k < end; k++) {
+        const t = toks[k].t;
+        if (tables.stopwords.has(t) || !/[a-z]/.test(t)) continue;
+        const st = stem(t);
+        if (!pos.has(st)) pos.set(st, k);
+      }
+      const sent = toks[start].sent;
+      const have = new Set(matches.filter((m) => toks[m.i].sent === sent).flatMap((m) => m.ids));
+      for (const st of pos.keys()) {
+        for (const b of ckb.bags.get(st) ?? []) {
+          if (have.has(b.findingId)) continue;
+          let lo = Infinity, hi = -1, ok = true;
+          for (const x of b.stems) { const p = pos.get(x); if (p === undefined) { ok = false; break; } lo = Math.min(lo, p); hi = Math.max(hi, p); }
+          if (!ok || hi - lo + 1 > b.stems.length + BAG_SLACK) continue;
+          matches.push({ i: lo, n: hi - lo + 1, ids: [b.findingId], repaired: true });
+          have.add(b.findingId);
+        }
+      }
+    }
+    start = end === start ? start + 1 : end;
+  }
+}
+
+function composePainMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches: { i: number; n: number; ids: string[]; repaired: boolean }[]): void {
+  const covered = new Uint8Array(toks.length);
+  for (const m of matches) for (let k = m.i; k < m.i + m.n; k++) covered[k] = 1;
+  let start = 0;
+  while (start < toks.length) {
+    let end = start;
+    while (end < toks.length && toks[end].sent === toks[start].sent) end++;
+    let hasPain = false;
+    for (let k = start; k < end; k++) if (tables.painWords.has(toks[k].t)) { hasPain = true; break; }
+    if (hasPain) {
+      const have = new Set(matches.filter((m) => m.i >= start && m.i < end).flatMap((m) => m.ids));
+      for (let j = start; j < end; j++) {
+        if (covered[j] || tables.painWords.has(toks[j].t)) continue;
+        for (const n of [2, 1]) {
+          if (j + n > end || covered[j + n - 1]) continue;
+          const loc = toks.slice(j, j + n).map((t) => t.t);
+          for (const tpl of tables.painCompose) {
+            const words = tpl.flatMap((w) => (w === '{loc}' ? loc : [w]));
+            const e = trieEntry(ckb, words);
+            if (e && !e.findingIds.every((id) => have.has(id))) {
+              matches.push({ i: j, n, ids: e.findingIds, repaired: toks[j].repaired });
+              for (const id of e.findingIds) have.add(id);
+              for (let k = j; k < j + n; k++) covered[k] = 1;
+              break;
+            }
+          }
+          if (covered[j]) break;
+        }
+      }
+    }
+    start = end;
+  }
 }
 
 function readModifiers(tables: ParserTables, toks: Tok[], i: number, n: number, pf: ParsedFinding): void {

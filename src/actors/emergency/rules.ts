@@ -31,7 +31,8 @@ function quote(ckb: CompiledKb, ev: Evidence, id: string): string {
 
 function triggerFires(ckb: CompiledKb, t: TriggerT, ev: Evidence): string[] | undefined {
   const evidence: string[] = [];
-  if (t.age_min_years !== undefined && (ev.age === undefined || ev.age < t.age_min_years)) return undefined;
+  // unknown age: an adult threshold (age_min) still applies, a paediatric-only one (age_max) does not
+  if (t.age_min_years !== undefined && ev.age !== undefined && ev.age < t.age_min_years) return undefined;
   if (t.age_max_years !== undefined && (ev.age === undefined || ev.age > t.age_max_years)) return undefined;
   if (t.sex !== undefined && ev.sex !== t.sex) return undefined;
   if (t.pregnant !== undefined) {

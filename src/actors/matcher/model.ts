@@ -25,9 +25,17 @@ export interface ModelParams {
   temperature: number;
   /** floor of an age or sex multiplier, so that "does not occur" stays finite */
   minMultiplier: number;
+  /**
+   * Weight of a finding nobody mentioned, counted as weak evidence of absence (0 = open world, 1 = closed
+   * world). Characteristic findings tend to be reported when present, so a condition whose hallmark is missing
+   * from the story should lose some ground. Applies to symptoms, signs, history and exposures, not to vitals.
+   */
+  unmentionedWeight: number;
+  /** exponent on the incidence prior (per_100k); age and sex multipliers always count fully */
+  priorWeight: number;
 }
 
-export const DEFAULT_MODEL_PARAMS: ModelParams = { defaultSymptomP: 0.02, defaultHistoryP: 0.1, temperature: 1, minMultiplier: 1e-4 };
+export const DEFAULT_MODEL_PARAMS: ModelParams = { defaultSymptomP: 0.02, defaultHistoryP: 0.1, temperature: 1, minMultiplier: 1e-4, unmentionedWeight: 0, priorWeight: 1 };
 
 export interface ModelTables {
   F: number;
@@ -41,8 +49,9 @@ export interface ModelTables {
   bias: Float32Array;
   /** P(f|c) as used (defaults filled in), for explanations and question selection */
   p: Float32Array;
-  /** log P(f|c) − log default: how much each finding argues for (>0) or against (<0) each condition */
   params: ModelParams;
+  /** which findings count as weakly absent when unmentioned (not vitals or demographics) */
+  unmentionable: Uint8Array;
 }
 
 const HISTORY_KINDS = new Set(['history', 'risk_factor', 'exposure', 'demographic']);
@@ -74,13 +83,14 @@ export function buildModelTables(ckb: CompiledKb, params: ModelParams = DEFAULT_
       wPresent[fi * C + ci] = Math.log(pf);
       wAbsent[fi * C + ci] = Math.log(1 - pf);
     }
-    bias[ci] = Math.log(c.prior.per_100k);
+    bias[ci] = params.priorWeight * Math.log(c.prior.per_100k);
     AGE_BANDS.forEach((b, bi) => { wAge[bi * C + ci] = Math.log(Math.max(params.minMultiplier, c.prior.age?.[b] ?? 1)); });
     SEXES.forEach((s, si) => { wSex[si * C + ci] = Math.log(Math.max(params.minMultiplier, c.prior.sex?.[s] ?? 1)); });
   });
+  const unmentionable = Uint8Array.from(ckb.findings, (f) => (f.kind === 'vital' || f.kind === 'demographic' ? 0 : 1));
   return {
     F, C, findingIds: ckb.findings.map((f) => f.id), conditionIds: ckb.conditions.map((c) => c.id),
-    wPresent, wAbsent, wAge, wSex, bias, p, params,
+    wPresent, wAbsent, wAge, wSex, bias, p, params, unmentionable,
   };
 }
 
@@ -97,9 +107,12 @@ export function ageBand(age: number): number {
 /** One case as the model's dense input rows. Owned by the caller; the batcher copies them into its batch. */
 export interface EncodedCase { present: Float32Array; absent: Float32Array; age: Float32Array; sex: Float32Array }
 
-export function encodeCase(ckb: CompiledKb, F: number, ev: Evidence, weights?: Map<string, number>): EncodedCase {
+export function encodeCase(ckb: CompiledKb, t: Pick<ModelTables, 'F' | 'params' | 'unmentionable'>, ev: Evidence, weights?: Map<string, number>): EncodedCase {
+  const F = t.F;
   const present = new Float32Array(F), absent = new Float32Array(F);
-  for (const id of ev.present) { const i = ckb.findingIndex.get(id); if (i !== undefined) present[i] = weights?.get(id) ?? 1; }
+  const u = t.params.unmentionedWeight;
+  if (u > 0) for (let i = 0; i < F; i++) if (t.unmentionable[i]) absent[i] = u;
+  for (const id of ev.present) { const i = ckb.findingIndex.get(id); if (i !== undefined) { present[i] = weights?.get(id) ?? 1; absent[i] = 0; } }
   for (const id of ev.absent) { const i = ckb.findingIndex.get(id); if (i !== undefined) absent[i] = weights?.get(id) ?? 1; }
   const age = new Float32Array(AGE_BANDS.length), sex = new Float32Array(SEXES.length);
   if (ev.age !== undefined) age[ageBand(ev.age)] = 1;
