@@ -69,7 +69,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     const e = errors[0];
     const key = e.path.replace(/^\//, '');
     const name = Object.entries(ENV).find(([, d]) => d.key === key)?.[0] ?? key;
-    throw new ConfigError(`${name}: ${e.message} (got ${JSON.stringify(e.value)}).`);
+    const secret = key === 'databaseUrl' || key === 'adminKey';
+    throw new ConfigError(`${name}: ${e.message}${secret ? '' : ` (got ${JSON.stringify(e.value)})`}.`);
   }
   cfg.dataDir = resolve(cfg.dataDir);
   return cfg;

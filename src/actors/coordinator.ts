@@ -98,6 +98,8 @@ export class Coordinator {
     this.treatmentActor = new Actor('treatment_retriever', timed('treatment_retriever', (m: { conditionIds: string[]; req: DiagnosisRequestT; ev: Evidence }) => retrieveTreatments(this.ckb, m.conditionIds, {
       ...(m.ev.age !== undefined ? { age: m.ev.age } : {}), pregnant: m.ev.present.has(this.ckb.kb.qualifiers.patient_map.pregnant_finding),
       conditionFindings: m.ev.present, medications: m.req.patient?.medications ?? [], allergies: m.req.patient?.allergies ?? [],
+      breastfeeding: m.ev.present.has(this.ckb.kb.qualifiers.patient_map.breastfeeding_finding ?? ''),
+      ckdFinding: this.ckb.kb.qualifiers.patient_map.ckd_finding, pregnancyFinding: this.ckb.kb.qualifiers.patient_map.pregnant_finding,
     })), { mailbox: config.maxInflight, concurrency: config.maxInflight });
     this.semanticActor = new Actor('semantic_lookup', timed('semantic_lookup', (texts: string[]) => this.pool.run('phrases', { texts, k: 2 }) as Promise<PhraseHit[][]>), { mailbox: config.maxInflight, concurrency: config.maxInflight });
 

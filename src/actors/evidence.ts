@@ -60,12 +60,13 @@ export function finalizeEvidence(ckb: CompiledKb, ev: Evidence): Evidence {
     if (v === undefined) continue;
     if (compareVital(v, f.vital)) { ev.present.add(f.id); ev.absent.delete(f.id); } else if (!ev.present.has(f.id)) ev.absent.add(f.id);
   }
-  const { pregnant_finding: preg, fertile_age_years: [minAge, maxAge] } = ckb.kb.qualifiers.patient_map;
-  if (ev.pregnant === true) ev.present.add(preg);
-  const cannotBe = ev.sex === 'male' || (ev.age !== undefined && (ev.age < minAge || ev.age > maxAge));
-  if (ev.pregnant === false || (cannotBe && ev.pregnant !== true)) { ev.present.delete(preg); if (ckb.findingById.has(preg)) ev.absent.add(preg); }
   for (const id of [...ev.present]) for (const a of ckb.ancestors.get(id) ?? []) { ev.present.add(a); ev.absent.delete(a); }
   for (const id of [...ev.absent]) for (const d of ckb.descendants.get(id) ?? []) if (!ev.present.has(d)) ev.absent.add(d);
   for (const id of ev.present) ev.absent.delete(id);
+  // pregnancy last, so that nothing implied above (a child's "born at 32 weeks") outlives the patient block
+  const { pregnant_finding: preg, fertile_age_years: [minAge, maxAge] } = ckb.kb.qualifiers.patient_map;
+  if (ev.pregnant === true) ev.present.add(preg);
+  const cannotBe = ev.sex === 'male' || (ev.age !== undefined && (ev.age < minAge || ev.age > maxAge));
+  if (ev.pregnant === false || (cannotBe && ev.pregnant !== true)) { for (const x of [preg, ...(ckb.descendants.get(preg) ?? [])]) { ev.present.delete(x); if (ckb.findingById.has(x)) ev.absent.add(x); } }
   return ev;
 }

@@ -116,6 +116,8 @@ export function compileKb(kb: KnowledgeBase): CompiledKb {
   const bagSeen = new Set<string>();
   for (const f of kb.findings) {
     for (const phrase of [f.label, ...f.synonyms]) {
+      // numbers carry meaning ("20 weeks") that a bag of words would drop
+      if (/\d/.test(phrase)) continue;
       const stems = [...new Set(tokenize(phrase).filter((t) => !stop.has(t) && /[a-z]/.test(t)).map(stem))];
       if (stems.length < 2) continue;
       const key = `${f.id}:${[...stems].sort().join(' ')}`;
@@ -177,20 +179,24 @@ export function resolveDrug(ckb: CompiledKb, written: string): string | undefine
   const norm = normalizeText(written).trim();
   const direct = ckb.drugByName.get(norm);
   if (direct) return direct;
-  // "Advil 200mg bid" -> try the longest leading run of words, then each word
+  // "Advil 200mg bid" -> the longest run of words that is a known name; single words only when 4+ letters
   const words = norm.split(/[^a-z0-9\-']+/).filter(Boolean);
   for (let n = Math.min(words.length, 4); n >= 1; n--) {
     for (let i = 0; i + n <= words.length; i++) {
-      const id = ckb.drugByName.get(words.slice(i, i + n).join(' '));
+      const phrase = words.slice(i, i + n).join(' ');
+      if (n === 1 && phrase.length < 4) continue;
+      const id = ckb.drugByName.get(phrase);
       if (id) return id;
     }
   }
-  // one-edit misspellings of long names
+  // one-edit misspellings of long words, and only when exactly one drug is that close
   for (const w of words) {
-    if (w.length < 6) continue;
+    if (w.length < 7) continue;
+    const hits = new Set<string>();
     for (const [name, id] of ckb.drugByName) {
-      if (Math.abs(name.length - w.length) <= 2 && editDistanceAtMost(w, name, w.length >= 9 ? 2 : 1)) return id;
+      if (Math.abs(name.length - w.length) <= 1 && name[0] === w[0] && editDistanceAtMost(w, name, 1)) hits.add(id);
     }
+    if (hits.size === 1) return [...hits][0];
   }
   return undefined;
 }

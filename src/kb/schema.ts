@@ -191,7 +191,7 @@ export const QualifiersFile = Type.Object({
   stopwords: Type.Array(Type.String()),
   clause_breakers: Type.Array(Type.String()),
   pain_compose: Type.Array(Type.String({ pattern: '\\{loc\\}' })),
-  patient_map: Type.Object({ pregnant_finding: Id, fertile_age_years: Type.Tuple([Type.Number(), Type.Number()]) }, { additionalProperties: true }),
+  patient_map: Type.Object({ pregnant_finding: Id, fertile_age_years: Type.Tuple([Type.Number(), Type.Number()]), breastfeeding_finding: Type.Optional(Id), ckd_finding: Type.Optional(Id) }, { additionalProperties: true }),
   sources: Sources,
 }, { additionalProperties: true });
 

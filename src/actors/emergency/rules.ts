@@ -73,7 +73,8 @@ export function assessUrgency(flags: FiredFlag[], conditions: { urgency: Urgency
   let level: Urgency = flags.length ? flags[0].urgency : 'self_care';
   let action = flags.length ? flags[0].action : '';
   let score = flags.length ? (level === 'emergency' ? 0.95 : 0.75) : 0.1;
-  if (!flags.length && conditions.length === 0) level = 'routine';
+  // self-care only when a self-limiting condition leads with some confidence; an unclear picture needs a clinician
+  if (!flags.length && !conditions.some((c) => c.probability >= minProbability)) level = 'routine';
   for (const c of conditions) {
     if (c.probability < minProbability) continue;
     if (URGENCY_RANK[c.urgency] > URGENCY_RANK[level]) {

@@ -33,6 +33,11 @@ export interface PatientContext {
   conditionFindings: Set<string>;
   medications: string[];
   allergies: string[];
+  breastfeeding?: boolean;
+  /** the history finding that means chronic kidney disease, for eGFR-bound rules */
+  ckdFinding?: string;
+  /** the finding that means pregnancy */
+  pregnancyFinding?: string;
 }
 
 function classesOf(ckb: CompiledKb, drug: string): Set<string> { return ckb.drugClassesOf.get(drug) ?? new Set(); }
@@ -90,16 +95,28 @@ export function allergyConflicts(ckb: CompiledKb, drug: string, allergies: strin
   return out;
 }
 
-function contraindication(d: DrugT, p: PatientContext): string | undefined {
-  if (p.pregnant && (d.pregnancy === 'contraindicated' || d.pregnancy === 'avoid')) return `${d.name}: ${d.pregnancy} in pregnancy.`;
+/**
+ * Why a drug must not be given to this patient, if it must not. `pregnancyIsIndication` is set for conditions
+ * that only occur in pregnancy (ectopic, miscarriage): their own drugs are chosen for pregnancy already.
+ */
+function contraindication(d: DrugT, p: PatientContext, pregnancyIsIndication: boolean): { exclude?: string; note?: string } {
+  const pregnant = p.pregnant === true && !pregnancyIsIndication;
+  if (pregnant && (d.pregnancy === 'contraindicated' || d.pregnancy === 'avoid')) return { exclude: `${d.name}: ${d.pregnancy} in pregnancy.` };
+  if (p.breastfeeding && (d.lactation === 'contraindicated' || d.lactation === 'avoid')) return { exclude: `${d.name}: ${d.lactation} while breastfeeding.` };
+  let note: string | undefined;
   for (const ci of d.contraindications ?? []) {
-    if (ci.severity !== 'absolute' && !(ci.kind === 'pregnancy' && p.pregnant)) continue;
-    if (ci.kind === 'condition' && ci.finding && p.conditionFindings.has(ci.finding)) return ci.detail;
-    if (ci.kind === 'age' && ci.age_below_years !== undefined && p.age !== undefined && p.age < ci.age_below_years) return ci.detail;
-    if (ci.kind === 'pregnancy' && p.pregnant) return ci.detail;
-    if ((ci.kind === 'renal' || ci.kind === 'hepatic') && ci.finding && p.conditionFindings.has(ci.finding)) return ci.detail;
+    if (ci.kind === 'pregnancy') { if (pregnant) return { exclude: ci.detail }; continue; }
+    if (ci.kind === 'lactation') { if (p.breastfeeding) return { exclude: ci.detail }; continue; }
+    const applies =
+      (ci.finding !== undefined && p.conditionFindings.has(ci.finding)) ||
+      (ci.kind === 'age' && ci.age_below_years !== undefined && p.age !== undefined && p.age < ci.age_below_years) ||
+      // no eGFR in the request: known kidney disease makes an eGFR-bound rule a caution to check
+      (ci.kind === 'renal' && ci.finding === undefined && p.conditionFindings.has(p.ckdFinding ?? ''));
+    if (!applies) continue;
+    if (ci.severity === 'absolute' && !(ci.kind === 'renal' && ci.finding === undefined)) return { exclude: ci.detail };
+    note ??= `Caution: ${ci.detail}`;
   }
-  return undefined;
+  return note ? { note } : {};
 }
 
 export function resolveMedications(ckb: CompiledKb, meds: string[]): { input: string; drug: string | null }[] {
@@ -113,6 +130,7 @@ export function retrieveTreatments(ckb: CompiledKb, conditionIds: string[], p: P
   for (const cid of conditionIds) {
     const c = ckb.conditionById.get(cid);
     if (!c) continue;
+    const pregnancyIsIndication = p.pregnancyFinding !== undefined && c.findings.some((f) => f.id === p.pregnancyFinding && f.p >= 0.9);
     const consider = (t: { name: string; kind: string; drug?: string }, into: TreatmentOption[]) => {
       const opt: TreatmentOption = { condition_id: cid, name: t.name, kind: t.kind, ...(t.drug ? { drug: t.drug } : {}) };
       if (!t.drug) { into.push(opt); return; }
@@ -123,8 +141,9 @@ export function retrieveTreatments(ckb: CompiledKb, conditionIds: string[], p: P
       seenDrug.add(key);
       const allergy = allergyConflicts(ckb, t.drug, p.allergies).find((x) => x.risk !== 'low');
       if (allergy) { res.excluded.push({ condition_id: cid, name: t.name, drug: t.drug, reason: 'allergy', detail: allergy.detail }); return; }
-      const ci = contraindication(d, p);
-      if (ci) { res.excluded.push({ condition_id: cid, name: t.name, drug: t.drug, reason: 'contraindication', detail: ci }); return; }
+      const ci = contraindication(d, p, pregnancyIsIndication);
+      if (ci.exclude) { res.excluded.push({ condition_id: cid, name: t.name, drug: t.drug, reason: 'contraindication', detail: ci.exclude }); return; }
+      if (ci.note) opt.note = ci.note;
       const worst = current.map((m) => interactionBetween(ckb, t.drug!, m)).filter((x): x is Interaction => !!x)
         .sort((x, y) => SEV_RANK[y.severity] - SEV_RANK[x.severity])[0];
       if (worst && SEV_RANK[worst.severity] >= SEV_RANK.major) {
@@ -132,7 +151,7 @@ export function retrieveTreatments(ckb: CompiledKb, conditionIds: string[], p: P
         return;
       }
       const lowAllergy = allergyConflicts(ckb, t.drug, p.allergies).find((x) => x.risk === 'low');
-      if (worst) { opt.note = `${worst.severity} interaction with ${worst.drugs[1]}: ${worst.advice}`; res.interactions.push(worst); }
+      if (worst) { opt.note = `${opt.note ? opt.note + ' ' : ''}${worst.severity} interaction with ${worst.drugs[1]}: ${worst.advice}`; res.interactions.push(worst); }
       if (lowAllergy) opt.note = `${opt.note ? opt.note + ' ' : ''}Low cross-reactivity risk with the reported allergy: ${lowAllergy.detail}`;
       into.push(opt);
     };

@@ -212,8 +212,12 @@ export class WorkerPool<H extends WorkerHandlers = WorkerHandlers> implements Su
     this.#generation++;
     this.#piscina = this.#create();
     this.#broken = false;
-    await old.destroy();
     this.#pump();
+    // Let tasks still running on the old live threads finish: terminating a thread inside a native call
+    // (onnxruntime's session.run) aborts the whole process. Only a thread stuck past the close timeout is
+    // terminated, as a last resort.
+    const closed = await Promise.race([old.close().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), this.#opts.closeTimeoutMs).unref())]);
+    if (!closed) await old.destroy();
   }
 
   /** Refuses new work, finishes queued and running tasks, then closes the threads; bounded. */

@@ -1,0 +1,147 @@
+// The emergency detector's red-flag rules (src/actors/emergency/rules.ts) over the real knowledge base: flags fire
+// from vitals alone and from findings, quote their evidence, and respect the age, sex and pregnancy conditions of
+// their triggers; assessUrgency lets a condition raise urgency only above the probability floor.
+// Red flags and triggers are read from models/kb/red-flags at test time, so no author's ids are hard-coded.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CompiledKb } from '../src/kb/compile.ts';
+import type { RedFlagT, TriggerT, VitalComparisonT, VitalName } from '../src/kb/schema.ts';
+import { classify } from '../src/actors/classifier/classify.ts';
+import { finalizeEvidence, type Evidence } from '../src/actors/evidence.ts';
+import { assessUrgency, detectRedFlags, type FiredFlag } from '../src/actors/emergency/rules.ts';
+import type { DiagnosisRequestT } from '../src/http/schemas.ts';
+import { realKb } from './helpers/kb.ts';
+
+const ckb = realKb();
+const flagsFor = (req: DiagnosisRequestT) => detectRedFlags(ckb, classify(ckb, req).evidence);
+const vitalText = (name: string, v: number) => `${name.replace('_', ' ')} ${v}`;
+/** The knowledge base with one red flag holding one trigger: tests a trigger without its siblings firing instead. */
+const only = (rf: RedFlagT, t: TriggerT): CompiledKb => ({ ...ckb, kb: { ...ckb.kb, redFlags: [{ ...rf, triggers: [t] }] } });
+
+/** A value that satisfies one vital comparison. */
+function satisfying(c: VitalComparisonT): number {
+  const step = c.name === 'temp_c' ? 0.5 : 1;
+  return c.op === '<' ? c.value - step : c.op === '>' ? c.value + step : c.value;
+}
+
+function evidence(over: Partial<Evidence> & { present?: Set<string> } = {}): Evidence {
+  return finalizeEvidence(ckb, { present: new Set(), absent: new Set(), recognised: [], vitals: {}, unresolved: 0, ...over });
+}
+
+/** Evidence that satisfies a trigger: its findings, its vitals, and demographics inside its conditions. */
+function evidenceFor(t: TriggerT, over: Partial<Evidence> = {}): Evidence {
+  const present = new Set([...(t.findings_all ?? []), ...(t.findings_any ?? []).slice(0, t.min_any ?? 1)]);
+  const vitals: Partial<Record<VitalName, number>> = {};
+  for (const c of t.vitals ?? []) vitals[c.name] = satisfying(c);
+  const lo = t.age_min_years, hi = t.age_max_years;
+  const age = lo !== undefined && hi !== undefined ? (lo + hi) / 2 : lo !== undefined ? lo + 1 : hi !== undefined ? hi / 2 : 40;
+  const pregnantFinding = ckb.kb.qualifiers.patient_map.pregnant_finding;
+  const sex = t.sex ?? (t.pregnant || present.has(pregnantFinding) ? 'female' : 'male');
+  const preg = t.pregnant === true ? { pregnant: true } : t.pregnant === false ? { pregnant: false } : {};
+  return evidence({ present, vitals, age, sex, ...preg, ...over });
+}
+
+const allTriggers = ckb.kb.redFlags.flatMap((rf) => rf.triggers.map((t, i) => ({ rf, t, i })));
+const vitalsOnly = allTriggers.filter(({ t }) => t.vitals?.length && !t.findings_all?.length && !t.findings_any?.length
+  && t.age_min_years === undefined && t.age_max_years === undefined && t.sex === undefined && t.pregnant === undefined);
+
+test('every vitals-only trigger fires on its vitals alone and quotes the measured values', () => {
+  assert.ok(vitalsOnly.length > 0, 'the knowledge base has red flags triggered by vitals alone');
+  for (const { rf, t, i } of vitalsOnly) {
+    const ev = evidenceFor(t, { age: undefined, sex: undefined });
+    const fired = detectRedFlags(only(rf, t), ev);
+    assert.equal(fired.length, 1, `${rf.id} trigger ${i} did not fire on ${JSON.stringify(ev.vitals)}`);
+    for (const c of t.vitals!) assert.ok(fired[0].evidence.includes(vitalText(c.name, ev.vitals[c.name]!)), `${rf.id}: evidence ${JSON.stringify(fired[0].evidence)} quotes ${c.name}`);
+  }
+});
+
+test('SpO2 85, SBP 80 and GCS 8, each alone, raise an emergency flag with the value as evidence', () => {
+  const cases: [VitalName, number, RegExp][] = [['spo2', 85, /spo2|oxygen|hypox/i], ['sbp', 80, /sbp|systolic|hypotens|shock/i], ['gcs', 8, /gcs|conscious|coma/i]];
+  for (const [name, value, labelRe] of cases) {
+    const fired = flagsFor({ vitals: { [name]: value } as DiagnosisRequestT['vitals'] });
+    const emergency = fired.filter((f) => f.urgency === 'emergency');
+    assert.ok(emergency.length > 0, `${name} ${value}: no emergency flag (fired: ${fired.map((f) => f.id).join(', ') || 'none'})`);
+    // quoted as the measurement, or as the label of the vital-state finding the measurement switched on
+    const quoted = (f: FiredFlag) => f.evidence.some((e) => e === vitalText(name, value) || (labelRe.test(e) && ckb.findings.some((x) => x.vital?.name === name && x.label === e)));
+    assert.ok(emergency.some(quoted), `${name} ${value}: evidence ${JSON.stringify(emergency.map((f) => f.evidence))}`);
+  }
+  assert.deepEqual(flagsFor({ vitals: { spo2: 98, sbp: 124, gcs: 15, heart_rate: 72 } }), [], 'normal vitals raise nothing');
+});
+
+test('findings raise flags with the patient\'s words quoted: thunderclap headache; chest pain with sweating', () => {
+  const headache = flagsFor({ text: 'Sudden thunderclap headache, the worst headache of my life.', patient: { age: 45, sex: 'female' } });
+  const h = headache.find((f) => f.urgency === 'emergency');
+  assert.ok(h, `thunderclap headache: ${headache.map((f) => f.id).join(', ') || 'nothing fired'}`);
+  assert.ok(h.evidence.some((e) => /^".*"$/.test(e) && /headache/i.test(e)), `quotes the words: ${JSON.stringify(h.evidence)}`);
+
+  const chest = flagsFor({ text: 'Crushing chest pain for an hour, sweating a lot.', patient: { age: 58, sex: 'male' } });
+  const c = chest.find((f) => f.urgency === 'emergency' && f.evidence.some((e) => /chest/i.test(e)));
+  assert.ok(c, `chest pain with diaphoresis: ${chest.map((f) => `${f.id}:${f.urgency}`).join(', ') || 'nothing fired'}`);
+  assert.ok(c.evidence.some((e) => /sweat/i.test(e)), `quotes the sweating: ${JSON.stringify(c.evidence)}`);
+
+  assert.equal(flagsFor({ text: 'Mild runny nose and sneezing since yesterday.', patient: { age: 30, sex: 'female' } }).filter((f) => f.urgency === 'emergency').length, 0, 'a cold raises no emergency');
+});
+
+test('age, sex and pregnancy conditions of a trigger are respected', () => {
+  const conditioned = allTriggers.filter(({ t }) => t.age_min_years !== undefined || t.age_max_years !== undefined || t.sex !== undefined || t.pregnant !== undefined)
+    .filter(({ t }) => !(t.sex === 'male' && t.pregnant === true));
+  assert.ok(conditioned.length > 0, 'the knowledge base has red flags conditioned on age, sex or pregnancy');
+  let checks = 0;
+  for (const { rf, t, i } of conditioned) {
+    const kb1 = only(rf, t);
+    const name = `${rf.id} trigger ${i}`;
+    const ok = evidenceFor(t);
+    assert.equal(detectRedFlags(kb1, ok).length, 1, `${name} fires when its conditions hold (age ${ok.age}, ${ok.sex}, pregnant ${ok.present.has(ckb.kb.qualifiers.patient_map.pregnant_finding)})`);
+    if (t.age_min_years !== undefined && t.age_min_years > 0) {
+      assert.equal(detectRedFlags(kb1, evidenceFor(t, { age: t.age_min_years - Math.min(1, t.age_min_years / 2) })).length, 0, `${name} fired below age ${t.age_min_years}`); checks++;
+    }
+    if (t.age_max_years !== undefined) {
+      assert.equal(detectRedFlags(kb1, evidenceFor(t, { age: t.age_max_years + 1 })).length, 0, `${name} fired above age ${t.age_max_years}`); checks++;
+    }
+    if (t.age_min_years !== undefined || t.age_max_years !== undefined) {
+      // unknown age: a paediatric-only trigger (age_max) stays silent; an adult threshold (age_min) still fires
+      const { age: _a, ...noAge } = evidenceFor(t);
+      void _a;
+      const expected = t.age_max_years !== undefined ? 0 : 1;
+      assert.equal(detectRedFlags(kb1, noAge as Evidence).length, expected, `${name} with the age unknown: expected ${expected ? 'to fire' : 'silence'}`); checks++;
+    }
+    if (t.sex !== undefined) {
+      assert.equal(detectRedFlags(kb1, evidenceFor(t, { sex: t.sex === 'male' ? 'female' : 'male', pregnant: undefined })).length, 0, `${name} fired for the other sex`); checks++;
+    }
+    // a trigger whose own findings imply pregnancy (a pregnancy-stage finding) cannot be fed a non-pregnant patient
+    const pregnantFinding = ckb.kb.qualifiers.patient_map.pregnant_finding;
+    const impliesPregnancy = [...(t.findings_all ?? []), ...(t.findings_any ?? [])].some((id) => id === pregnantFinding || ckb.ancestors.get(id)?.includes(pregnantFinding));
+    if (t.pregnant === true && !impliesPregnancy) {
+      assert.equal(detectRedFlags(kb1, evidenceFor(t, { pregnant: false })).length, 0, `${name} fired in a patient who is not pregnant`); checks++;
+      assert.equal(detectRedFlags(kb1, evidenceFor(t, { sex: 'male', pregnant: undefined })).length, 0, `${name} fired in a male patient`); checks++;
+    }
+  }
+  assert.ok(checks > 0);
+});
+
+test('assessUrgency: a condition raises urgency only above the probability floor, and never lowers a red flag', () => {
+  const cond = (urgency: 'emergency' | 'urgent' | 'routine' | 'self_care', probability: number) => ({ urgency, probability, name: `${urgency} condition`, severity: 2 });
+  assert.equal(assessUrgency([], [cond('routine', 0.6), cond('emergency', 0.2)]).level, 'emergency');
+  assert.equal(assessUrgency([], [cond('routine', 0.6), cond('emergency', 0.1)]).level, 'routine', 'an emergency condition below the floor does not raise urgency');
+  assert.equal(assessUrgency([], [cond('routine', 0.6), cond('emergency', 0.1)], 0.05).level, 'emergency', 'the floor is a parameter');
+  assert.equal(assessUrgency([], [cond('self_care', 0.9)]).level, 'self_care');
+  const raised = assessUrgency([], [cond('self_care', 0.5), cond('urgent', 0.4)]);
+  assert.equal(raised.level, 'urgent');
+  assert.match(raised.recommended_action, /urgent condition/);
+  assert.equal(raised.time_to_care, 'within 24 hours');
+
+  const flag: FiredFlag = { id: 'x', label: 'x', urgency: 'emergency', action: 'Call an ambulance.', time_to_care: 'immediately', evidence: ['spo2 85'] };
+  const withFlag = assessUrgency([flag], [cond('self_care', 0.95)]);
+  assert.equal(withFlag.level, 'emergency');
+  assert.equal(withFlag.recommended_action, 'Call an ambulance.');
+  assert.equal(withFlag.red_flags.length, 1);
+});
+
+test('assessUrgency: a flat differential with nothing above the floor is not called self-care', () => {
+  // no red flag, a non-empty differential, every condition below 0.15: nothing supports self-care advice
+  assert.notEqual(assessUrgency([], [cond2('routine', 0.12), cond2('urgent', 0.1), cond2('self_care', 0.08)]).level, 'self_care');
+});
+
+function cond2(urgency: 'emergency' | 'urgent' | 'routine' | 'self_care', probability: number) {
+  return { urgency, probability, name: `${urgency} condition`, severity: 3 };
+}
