@@ -27,6 +27,8 @@ const NOTE = [
   'Crackles and bronchial breathing at the right base, dull to percussion. Mild confusion, oriented to person only.',
   'No neck stiffness, no rash. Abdomen soft, non-tender. Calves soft and non-tender. Mother had a stroke at 70.',
   'He has had two similar chest infections this winter and finished a course of doxycycline three weeks ago.',
+  'His daughter says he has been more breathless over the last week, sleeping in a chair, with a wet cough at night and',
+  'ankle swelling that is new. He drinks about ten units of alcohol a week and has not had his flu vaccine this year.',
 ].join(' ');
 
 function measure(name: string, fn: () => unknown, iterations: number, perItem = 1) {

@@ -201,8 +201,21 @@ export function resolveDrug(ckb: CompiledKb, written: string): string | undefine
   return undefined;
 }
 
-/** Resolves an allergy as written ("penicillin", "allergic to sulfa", "Amoxil") to allergy groups. */
+const allergyMemo = new WeakMap<CompiledKb, Map<string, { groups: string[]; drug?: string }>>();
+
+/** Resolves an allergy as written ("penicillin", "allergic to sulfa", "Amoxil") to allergy groups. Memoised. */
 export function resolveAllergy(ckb: CompiledKb, written: string): { groups: string[]; drug?: string } {
+  let m = allergyMemo.get(ckb);
+  if (!m) { m = new Map(); allergyMemo.set(ckb, m); }
+  const hit = m.get(written);
+  if (hit) return hit;
+  const r = computeAllergy(ckb, written);
+  if (m.size > 10_000) m.clear();
+  m.set(written, r);
+  return r;
+}
+
+function computeAllergy(ckb: CompiledKb, written: string): { groups: string[]; drug?: string } {
   const norm = normalizeText(written).replace(/\b(allerg(y|ic|ies)|to|reaction|intolerance|sensitivity)\b/g, ' ').replace(/\s+/g, ' ').trim();
   const g = ckb.allergyByName.get(norm);
   if (g) return { groups: [g] };

@@ -48,10 +48,35 @@ function sideMatches(ckb: CompiledKb, side: { classes?: string[]; drugs?: string
   return (side.classes ?? []).some((c) => cls.has(c));
 }
 
-/** Interactions between two drugs: the explicit pair, else the most severe class rule. */
+const pairIndexes = new WeakMap<CompiledKb, Map<string, CompiledKb['kb']['interactions'][number]>>();
+function pairIndex(ckb: CompiledKb) {
+  let idx = pairIndexes.get(ckb);
+  if (!idx) {
+    idx = new Map();
+    for (const p of ckb.kb.interactions) idx.set([...p.drugs].sort().join('|'), p);
+    pairIndexes.set(ckb, idx);
+  }
+  return idx;
+}
+
+const memo = new WeakMap<CompiledKb, Map<string, Interaction | null>>();
+
+/** Interactions between two drugs: the explicit pair, else the most severe class rule. Memoised per drug pair. */
 export function interactionBetween(ckb: CompiledKb, a: string, b: string): Interaction | undefined {
   if (a === b) return undefined;
-  const pair = ckb.kb.interactions.find((p) => (p.drugs[0] === a && p.drugs[1] === b) || (p.drugs[0] === b && p.drugs[1] === a));
+  let m = memo.get(ckb);
+  if (!m) { m = new Map(); memo.set(ckb, m); }
+  const key = `${a}|${b}`;
+  const hit = m.get(key);
+  if (hit !== undefined) return hit ?? undefined;
+  const found = computeInteraction(ckb, a, b);
+  if (m.size > 100_000) m.clear();
+  m.set(key, found ?? null);
+  return found;
+}
+
+function computeInteraction(ckb: CompiledKb, a: string, b: string): Interaction | undefined {
+  const pair = pairIndex(ckb).get(a < b ? `${a}|${b}` : `${b}|${a}`);
   if (pair) return { drugs: [a, b], severity: pair.severity, mechanism: pair.mechanism, advice: pair.advice, detail: `${pair.mechanism} ${pair.advice}` };
   let best: Interaction | undefined;
   for (const r of ckb.kb.classRules) {
@@ -139,7 +164,8 @@ export function retrieveTreatments(ckb: CompiledKb, conditionIds: string[], p: P
       const key = `${cid}:${t.drug}`;
       if (seenDrug.has(key)) return;
       seenDrug.add(key);
-      const allergy = allergyConflicts(ckb, t.drug, p.allergies).find((x) => x.risk !== 'low');
+      const conflicts = allergyConflicts(ckb, t.drug, p.allergies);
+      const allergy = conflicts.find((x) => x.risk !== 'low');
       if (allergy) { res.excluded.push({ condition_id: cid, name: t.name, drug: t.drug, reason: 'allergy', detail: allergy.detail }); return; }
       const ci = contraindication(d, p, pregnancyIsIndication);
       if (ci.exclude) { res.excluded.push({ condition_id: cid, name: t.name, drug: t.drug, reason: 'contraindication', detail: ci.exclude }); return; }
@@ -150,7 +176,7 @@ export function retrieveTreatments(ckb: CompiledKb, conditionIds: string[], p: P
         res.excluded.push({ condition_id: cid, name: t.name, drug: t.drug, reason: 'interaction', detail: `${worst.severity} interaction with ${ckb.drugById.get(worst.drugs[1])?.name ?? worst.drugs[1]}: ${worst.detail}` });
         return;
       }
-      const lowAllergy = allergyConflicts(ckb, t.drug, p.allergies).find((x) => x.risk === 'low');
+      const lowAllergy = conflicts.find((x) => x.risk === 'low');
       if (worst) { opt.note = `${opt.note ? opt.note + ' ' : ''}${worst.severity} interaction with ${worst.drugs[1]}: ${worst.advice}`; res.interactions.push(worst); }
       if (lowAllergy) opt.note = `${opt.note ? opt.note + ' ' : ''}Low cross-reactivity risk with the reported allergy: ${lowAllergy.detail}`;
       into.push(opt);
