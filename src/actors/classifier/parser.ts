@@ -195,10 +195,11 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
     // look back within the sentence: the nearest cue wins, a scope breaker stops the look-back
     for (let k = m.i - 1, dist = 0; k >= 0 && toks[k].sent === sent && dist < NEG_WINDOW; k--, dist++) {
       if (inMatch[k] === 0 && brk[k] && !neg[k]) break;
-      if (inMatch[k]) continue;
-      if (neg[k] && k + neg[k] <= m.i) { negated = true; break; }
+      // family and hypothetical cues count even inside another finding's phrase ("mother had diabetes")
       if (fam[k] && k + fam[k] <= m.i) { context = 'family'; break; }
       if (hypo[k] && k + hypo[k] <= m.i) { context = 'hypothetical'; break; }
+      if (inMatch[k]) continue;
+      if (neg[k] && k + neg[k] <= m.i) { negated = true; break; }
       if (hist[k] && k + hist[k] <= m.i && dist < 6) { context = 'history'; break; }
     }
     // post-negation: "fever: negative", "chest pain denied"

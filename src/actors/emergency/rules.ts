@@ -18,6 +18,9 @@ export interface UrgencyResult {
   time_to_care: 'immediately' | 'within 24 hours' | 'within days' | 'self care';
 }
 
+/** probability from which a severity 1-2 condition in the differential raises urgency to at least urgent */
+const CANT_MISS_FLOOR = 0.05;
+
 export const URGENCY_RANK: Record<Urgency, number> = { self_care: 0, routine: 1, urgent: 2, emergency: 3 };
 const TIME_TO_CARE: Record<Urgency, UrgencyResult['time_to_care']> = {
   emergency: 'immediately', urgent: 'within 24 hours', routine: 'within days', self_care: 'self care',
@@ -76,6 +79,12 @@ export function assessUrgency(flags: FiredFlag[], conditions: { urgency: Urgency
   // self-care only when a self-limiting condition leads with some confidence; an unclear picture needs a clinician
   if (!flags.length && !conditions.some((c) => c.probability >= minProbability)) level = 'routine';
   for (const c of conditions) {
+    // a can't-miss diagnosis (severity 1-2) still in the differential warrants at least urgent review
+    if (c.severity <= 2 && c.probability >= CANT_MISS_FLOOR && URGENCY_RANK[c.urgency] >= URGENCY_RANK.urgent && URGENCY_RANK[level] < URGENCY_RANK.urgent) {
+      level = 'urgent';
+      action = `Cannot be excluded yet: ${c.name}. Arrange assessment within 24 hours, sooner if worse.`;
+      score = Math.max(score, 0.6);
+    }
     if (c.probability < minProbability) continue;
     if (URGENCY_RANK[c.urgency] > URGENCY_RANK[level]) {
       level = c.urgency;
