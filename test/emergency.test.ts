@@ -120,7 +120,7 @@ test('age, sex and pregnancy conditions of a trigger are respected', () => {
 });
 
 test('assessUrgency: a condition raises urgency only above the probability floor, and never lowers a red flag', () => {
-  const cond = (urgency: 'emergency' | 'urgent' | 'routine' | 'self_care', probability: number) => ({ urgency, probability, name: `${urgency} condition`, severity: 2 });
+  const cond = (urgency: 'emergency' | 'urgent' | 'routine' | 'self_care', probability: number) => ({ urgency, probability, name: `${urgency} condition`, severity: 3 });
   assert.equal(assessUrgency([], [cond('routine', 0.6), cond('emergency', 0.2)]).level, 'emergency');
   assert.equal(assessUrgency([], [cond('routine', 0.6), cond('emergency', 0.1)]).level, 'routine', 'an emergency condition below the floor does not raise urgency');
   assert.equal(assessUrgency([], [cond('routine', 0.6), cond('emergency', 0.1)], 0.05).level, 'emergency', 'the floor is a parameter');
@@ -135,6 +135,15 @@ test('assessUrgency: a condition raises urgency only above the probability floor
   assert.equal(withFlag.level, 'emergency');
   assert.equal(withFlag.recommended_action, 'Call an ambulance.');
   assert.equal(withFlag.red_flags.length, 1);
+});
+
+test('assessUrgency: a can\'t-miss diagnosis (severity 1-2) in the differential raises triage to urgent, not to emergency', () => {
+  const severe = { urgency: 'emergency' as const, probability: 0.08, name: 'can\'t-miss condition', severity: 1 };
+  const lead = { urgency: 'self_care' as const, probability: 0.85, name: 'self-limiting condition', severity: 5 };
+  const u = assessUrgency([], [lead, severe]);
+  assert.equal(u.level, 'urgent');
+  assert.match(u.recommended_action, /can't-miss condition/);
+  assert.equal(assessUrgency([], [lead, { ...severe, probability: 0.01 }]).level, 'self_care', 'below the can\'t-miss floor it does not count');
 });
 
 test('assessUrgency: a flat differential with nothing above the floor is not called self-care', () => {
