@@ -60,12 +60,14 @@ export class Coordinator {
   private readonly treatmentActor: Actor<{ conditionIds: string[]; req: DiagnosisRequestT; ev: Evidence }, TreatmentResult>;
   private readonly semanticActor: Actor<string[], PhraseHit[][]>;
   private closing = false;
+  private readonly findingLabels: Map<string, string>;
 
   private constructor(private readonly d: CoordinatorDeps) {
     const kbDir = d.kbDir ?? DEFAULT_KB_DIR;
     this.manifest = assertFreshArtifacts(kbDir);
     this.ckb = compileKb(loadKnowledgeBase(kbDir));
     this.tables = buildModelTables(this.ckb, this.manifest.params);
+    this.findingLabels = new Map(this.ckb.findings.map((f) => [f.id, f.label]));
     if (this.tables.findingIds.join() !== this.manifest.findingIds.join() || this.tables.conditionIds.join() !== this.manifest.conditionIds.join()) {
       throw new Error('Model artifacts do not match the knowledge base order: run `npm run models:build`.');
     }
@@ -245,7 +247,7 @@ export class Coordinator {
     const ranked = conditions.slice(0, 5).map((c) => ({ index: this.ckb.conditionIndex.get(c.id)!, probability: c.probability }));
     const questions = match ? nextQuestions(this.ckb, this.tables, ranked, ev) : [];
     const nextSteps = this.nextSteps(urgency, treatments);
-    const explanation = plainSummary({ urgency, conditions, findingLabels: new Map(this.ckb.findings.map((f) => [f.id, f.label])), presentCount: ev.present.size, degraded });
+    const explanation = plainSummary({ urgency, conditions, findingLabels: this.findingLabels, presentCount: ev.present.size, degraded });
     const sessionId = randomUUID();
     timings.total = round2(performance.now() - t0);
     const response = {

@@ -13,12 +13,9 @@ export interface Weighted { id: string; label: string; weight: number }
 export function evidenceFor(ckb: CompiledKb, t: ModelTables, ci: number, ev: Evidence): { for: Weighted[]; against: Weighted[] } {
   const C = t.C;
   const pros: Weighted[] = [], cons: Weighted[] = [];
-  const base = (f: number) => {
-    // the default (smallest P over conditions) is what "not characteristic" means for this finding
-    let min = 1;
-    for (let c = 0; c < C; c++) min = Math.min(min, t.p[f * C + c]);
-    return min;
-  };
+  const mins = minPerFinding(t);
+  // the default (smallest P over conditions) is what "not characteristic" means for this finding
+  const base = (f: number) => mins[f];
   for (const id of ev.present) {
     const f = ckb.findingIndex.get(id);
     if (f === undefined) continue;
@@ -37,6 +34,17 @@ export function evidenceFor(ckb: CompiledKb, t: ModelTables, ci: number, ev: Evi
   pros.sort((a, b) => b.weight - a.weight);
   cons.sort((a, b) => a.weight - b.weight);
   return { for: pros.slice(0, 8), against: cons.slice(0, 6) };
+}
+
+const minCache = new WeakMap<ModelTables, Float32Array>();
+function minPerFinding(t: ModelTables): Float32Array {
+  let m = minCache.get(t);
+  if (!m) {
+    m = new Float32Array(t.F).fill(1);
+    for (let f = 0; f < t.F; f++) for (let c = 0; c < t.C; c++) m[f] = Math.min(m[f], t.p[f * t.C + c]);
+    minCache.set(t, m);
+  }
+  return m;
 }
 
 const meanCache = new WeakMap<ModelTables, Float32Array>();
