@@ -72,7 +72,8 @@ export function ddxplus(limit?: number): EvalCase[] {
       if (!e) continue;
       const q = e.question_en.replace(/\?\s*$/, '').trim();
       if (values.length === 0) { statements.push(`${q}: yes.`); continue; }
-      const vals = values.map((v) => e.value_meaning[v]?.en ?? v).filter((v) => v !== 'NA' && v !== 'nowhere').map((v) => (v === 'N' ? 'no' : v === 'Y' ? 'yes' : v));
+      // scale answers of 0 mean "none"; N/Y are no/yes
+      const vals = values.map((v) => e.value_meaning[v]?.en ?? v).filter((v) => v !== 'NA' && v !== 'nowhere').map((v) => (v === 'N' || v === '0' ? 'no' : v === 'Y' ? 'yes' : v));
       if (vals.length === 0) continue;
       statements.push(`${q}: ${vals.join(', ')}.`);
     }
