@@ -6,31 +6,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { editDistanceAtMost, normalizeText, resolveDrug, type CompiledKb } from '../src/kb/compile.ts';
 import { interactionBetween } from '../src/actors/treatments/retriever.ts';
 import { parseCsv } from '../eval/sets.ts';
-import { realKb } from './helpers/kb.ts';
+import { normalizeText } from '../src/kb/compile.ts';
+import { realKb, catalogueDrug } from './helpers/kb.ts';
 
 const DATA = new URL('../../shared/data/', import.meta.url);
 const DDI = new URL('ddi/', DATA);
 
-/**
- * The catalogue drug a dataset name denotes. resolveDrug's answer is kept when the whole name is one of the
- * drug's listed names, or one edit from its own name, id, synonyms or brands (a typo in the data).
- * Otherwise it is reported and the name counts as not in the catalogue: resolveDrug also matches one word
- * inside a longer name and neighbours of listed misspellings, which maps drugs we lack onto drugs we have
- * (Terfenadine → terbinafine).
- */
-function catalogueDrug(ckb: CompiledKb, name: string): { id?: string; misresolved?: string } {
-  const norm = normalizeText(name.replace(/_/g, ' ')).trim();
-  if (!norm) return {};
-  const id = resolveDrug(ckb, norm);
-  if (!id) return {};
-  if (ckb.drugByName.get(norm) === id) return { id };
-  const d = ckb.drugById.get(id)!;
-  const own = [d.id, d.id.replace(/_/g, ' '), d.name, ...((d as { synonyms?: string[] }).synonyms ?? []), ...d.brands].map((x) => normalizeText(x).trim());
-  return own.some((x) => editDistanceAtMost(norm, x, 1)) ? { id } : { misresolved: id };
-}
 
 test('ONC high-priority pairs in our catalogue are flagged major or contraindicated', (t) => {
   if (!existsSync(DATA)) { t.skip(`../shared/data absent: ${fileURLToPath(DATA)} not found, ONC high-priority check not run`); return; }

@@ -14,7 +14,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { ClosedError } from '../errors.ts';
 import { GroupCommit } from './group-commit.ts';
 import { loadMigrations } from './migrations.ts';
-import { asStoreError, fillOptions, isoTimestamp, withDeadline } from './shared.ts';
+import { asStoreError, fillOptions, isoTimestamp, withDeadline, timedPing } from './shared.ts';
 import type {
   AuditEvent, ConditionRow, NewAuditEvent, PatientRecord, SessionEvent, SessionRecord, Store, StoreHooks, StoreStats,
 } from './types.ts';
@@ -200,14 +200,8 @@ export class PostgresStore implements Store {
     return r?.n ?? 0;
   }
 
-  async ping(): Promise<{ ok: boolean; latencyMs: number }> {
-    const t0 = performance.now();
-    try {
-      await this.#op('ping', (sql) => sql`select 1`);
-      return { ok: true, latencyMs: performance.now() - t0 };
-    } catch {
-      return { ok: false, latencyMs: performance.now() - t0 };
-    }
+  ping(): Promise<{ ok: boolean; latencyMs: number }> {
+    return timedPing(() => this.#op('ping', (sql) => sql`select 1`));
   }
 
   stats(): StoreStats {

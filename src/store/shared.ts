@@ -44,3 +44,14 @@ export function withDeadline<T>(work: PromiseLike<T>, ms: number, what: string):
   });
   return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
 }
+
+/** Times a liveness probe; any failure reads as not ok (its detail stays out of health output). */
+export async function timedPing(probe: () => unknown): Promise<{ ok: boolean; latencyMs: number }> {
+  const t0 = performance.now();
+  try {
+    await probe();
+    return { ok: true, latencyMs: performance.now() - t0 };
+  } catch {
+    return { ok: false, latencyMs: performance.now() - t0 };
+  }
+}

@@ -17,7 +17,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { ClosedError, StoreError } from '../errors.ts';
 import { GroupCommit } from './group-commit.ts';
 import { loadMigrations } from './migrations.ts';
-import { asStoreError, fillOptions, isoTimestamp } from './shared.ts';
+import { asStoreError, fillOptions, isoTimestamp, timedPing } from './shared.ts';
 import type {
   AuditEvent, ConditionRow, NewAuditEvent, PatientRecord, SessionEvent, SessionRecord, Store, StoreHooks, StoreStats,
 } from './types.ts';
@@ -207,14 +207,8 @@ export class SqliteStore implements Store {
     return this.#run('read', (s) => s.countSessions.get() ?? 0);
   }
 
-  async ping(): Promise<{ ok: boolean; latencyMs: number }> {
-    const t0 = performance.now();
-    try {
-      this.#run('ping', (s) => s.ping.get());
-      return { ok: true, latencyMs: performance.now() - t0 };
-    } catch {
-      return { ok: false, latencyMs: performance.now() - t0 };
-    }
+  ping(): Promise<{ ok: boolean; latencyMs: number }> {
+    return timedPing(() => this.#run('ping', (s) => s.ping.get()));
   }
 
   stats(): StoreStats {
