@@ -68,3 +68,9 @@ test('a question or label answered "no" negates its findings', () => {
   assert.equal(state(r, 'chest_pain')?.present, false);
   assert.equal(state(r, 'cough')?.present, true);
 });
+
+test('"no history of X" negates X, and family members\' conditions are not the patient\'s', () => {
+  const r = find('No history of diabetes. Family members who have had lung cancer.');
+  assert.equal(state(r, 'hx_diabetes')?.present, false);
+  assert.equal(state(r, 'hx_cancer'), undefined);
+});

@@ -200,7 +200,12 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
       if (hypo[k] && k + hypo[k] <= m.i) { context = 'hypothetical'; break; }
       if (inMatch[k]) continue;
       if (neg[k] && k + neg[k] <= m.i) { negated = true; break; }
-      if (hist[k] && k + hist[k] <= m.i && dist < 6) { context = 'history'; break; }
+      if (hist[k] && k + hist[k] <= m.i && dist < 6) {
+        // "no history of X", "no known allergies": a negation right before the history cue negates the finding
+        for (let j = k - 1; j >= Math.max(0, k - 2); j--) if (neg[j] && toks[j].sent === sent) negated = true;
+        if (!negated) context = 'history';
+        break;
+      }
     }
     // post-negation: "fever: negative", "chest pain denied"
     const after = m.i + m.n;
