@@ -45,7 +45,8 @@ test('while a batch is in flight items accumulate; a full queue refuses; cancell
     flush: async (items) => { sizes.push(items.length); await gate; return items; },
   });
   const first = b.submit(0);
-  await sleep(5); // first batch (of 1) is in flight
+  // wait until the first batch (of 1) is in flight; a fixed sleep raced the batcher's setImmediate under load
+  while (b.stats().inFlight < 1) await new Promise((r) => setImmediate(r));
   const ac = new AbortController();
   const waiting = [1, 2, 3, 4].map((x) => b.submit(x, x === 3 ? { signal: ac.signal } : {}));
   assert.equal(b.stats().queued, 4);
