@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { loadKnowledgeBase } from '../kb/load.ts';
-import { compileKb, resolveDrug, resolveAllergy, normalizeText, type CompiledKb } from '../kb/compile.ts';
+import { compileKb, normalizeText, type CompiledKb } from '../kb/compile.ts';
 import { assertFreshArtifacts, type Manifest } from '../kb/artifacts.ts';
 import { DEFAULT_KB_DIR } from '../kb/load.ts';
 import type { Config } from '../config.ts';
@@ -33,7 +33,6 @@ import { detectRedFlags, assessUrgency, type UrgencyResult } from './emergency/r
 import { retrieveTreatments, interactionsAmong, allergyConflicts, resolveMedications, type TreatmentResult } from './treatments/retriever.ts';
 import { evidenceFor, nextQuestions, plainSummary } from './explain.ts';
 import { finalizeEvidence, type Evidence } from './evidence.ts';
-import type * as InferenceWorker from './matcher/worker.ts';
 
 export const DISCLAIMER = 'Edge DDx is clinical decision support for healthcare professionals. It does not make a diagnosis; a clinician must confirm every finding and decision.';
 const SEMANTIC_MIN_SIMILARITY = 0.8;
@@ -42,8 +41,6 @@ const MIN_CONDITIONS = 10;
 export type Part = { type: 'urgency' | 'symptoms' | 'conditions' | 'treatments'; [k: string]: unknown };
 
 interface MatchOut { probs: Float32Array; semantic: Float32Array }
-type InferenceHandlers = typeof InferenceWorker.default extends (t: infer T) => unknown ? T : never;
-void (null as unknown as InferenceHandlers);
 
 export interface CoordinatorDeps { config: Config; logger: Logger; metrics: Metrics; store: Store; kbDir?: string }
 
@@ -247,7 +244,7 @@ export class Coordinator {
     const ranked = conditions.slice(0, 5).map((c) => ({ index: this.ckb.conditionIndex.get(c.id)!, probability: c.probability }));
     const questions = match ? nextQuestions(this.ckb, this.tables, ranked, ev) : [];
     const nextSteps = this.nextSteps(urgency, treatments);
-    const explanation = plainSummary({ urgency, conditions, findingLabels: this.findingLabels, presentCount: ev.present.size, degraded });
+    const explanation = plainSummary({ urgency, conditions, findingLabels: this.findingLabels, degraded });
     const sessionId = randomUUID();
     timings.total = round2(performance.now() - t0);
     const response = {
@@ -375,7 +372,6 @@ export class Coordinator {
     const cands = resolveMedications(this.ckb, body.candidates ?? []);
     const drugs = [...meds, ...cands].flatMap((m) => (m.drug ? [m.drug] : []));
     const conflicts = [...new Set(drugs)].flatMap((d) => allergyConflicts(this.ckb, d, body.allergies ?? []));
-    void resolveDrug; void resolveAllergy;
     return {
       medications: meds, candidates: cands,
       interactions: interactionsAmong(this.ckb, drugs).map((i) => ({ drugs: i.drugs, severity: i.severity, mechanism: i.mechanism, advice: i.advice, detail: i.detail })),

@@ -103,7 +103,6 @@ export function plainSummary(args: {
   urgency: { level: string; red_flags: { label: string }[]; recommended_action: string };
   conditions: { name: string; probability: number; evidence_for: string[] }[];
   findingLabels: Map<string, string>;
-  presentCount: number;
   degraded: string[];
 }): string {
   const parts: string[] = [];
