@@ -59,6 +59,12 @@ test('a missing or wrong API key is 401; health and metrics need none', async ()
   assert.doesNotMatch(metrics, /cough/);
 });
 
+test('a malformed %-escape in a path parameter is a 404, not a crash', async () => {
+  const res = await s.get('/v1/conditions/%E0%A4%A');
+  assert.equal(res.status, 404);
+  assert.equal((await fetch(`${s.url}/health`)).status, 200, 'the server is still up');
+});
+
 test('wrong content type is 415', async () => {
   const res = await s.post('/v1/diagnosis', 'text=cough', { 'content-type': 'application/x-www-form-urlencoded' });
   assert.equal(res.status, 415);

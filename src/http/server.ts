@@ -37,6 +37,11 @@ type Handler = (ctx: Ctx) => Promise<{ status?: number; body: unknown; noStore?:
 
 interface RouteDef { method: 'get' | 'post'; pattern: string; name: string; handler: Handler; body?: TSchema; auth: boolean; noStore: boolean }
 
+/** A malformed %-escape must not throw inside a uWS handler (that would take the process down). */
+function safeDecode(s: string): string {
+  try { return decodeURIComponent(s); } catch { return s; }
+}
+
 function compile(schema: TSchema): TypeCheck<TSchema> { return TypeCompiler.Compile(schema); }
 
 function validationDetails(check: TypeCheck<TSchema>, value: unknown): { path: string; message: string }[] {
@@ -122,7 +127,7 @@ export class HttpServer {
       res.onAborted(() => { state.aborted = true; });
       // copy everything needed from the request before any await
       const params: string[] = [];
-      for (let i = 0; i < paramCount; i++) params.push(decodeURIComponent(req.getParameter(i) ?? ''));
+      for (let i = 0; i < paramCount; i++) params.push(safeDecode(req.getParameter(i) ?? ''));
       const query = new URLSearchParams(req.getQuery() ?? '');
       const auth = req.getHeader('authorization');
       const contentType = req.getHeader('content-type');
@@ -137,7 +142,7 @@ export class HttpServer {
       };
       const fail = (err: unknown) => {
         const e = sendError(res, state, err);
-        if (e.status >= 500 && e.code === 'INTERNAL') logger.error({ route: r.name, code: e.code, err: err instanceof Error ? { type: err.name, stack: err.stack } : undefined }, 'request failed');
+        if (e.status >= 500 && e.code === 'INTERNAL') logger.error({ route: r.name, code: e.code, err: err instanceof Error ? { type: err.name, stack: err.stack?.split('\n').slice(1).join('\n') } : undefined }, 'request failed');
         finish(e.status);
       };
       if (r.auth && !this.authorized(auth)) { if (r.method === 'post') res.onData(() => {}); fail(new UnauthorizedError()); return; }
