@@ -88,7 +88,10 @@ export function assessUrgency(flags: FiredFlag[], conditions: { urgency: Urgency
     if (c.probability < minProbability) continue;
     if (URGENCY_RANK[c.urgency] > URGENCY_RANK[level]) {
       level = c.urgency;
-      action = `Leading possibility needs ${TIME_TO_CARE[c.urgency] === 'immediately' ? 'immediate' : TIME_TO_CARE[c.urgency]} assessment: ${c.name}.`;
+      action = c.urgency === 'emergency' ? `Leading possibility needs immediate assessment: ${c.name}.`
+        : c.urgency === 'urgent' ? `Leading possibility needs assessment within 24 hours: ${c.name}.`
+        : c.urgency === 'routine' ? `Leading possibility needs a clinician's assessment within days: ${c.name}.`
+        : `Leading possibility is usually self-limiting: ${c.name}. Seek care if symptoms worsen.`;
       score = Math.max(score, 0.5 + 0.45 * c.probability * (URGENCY_RANK[c.urgency] / 3));
     }
   }
