@@ -74,3 +74,10 @@ test('"no history of X" negates X, and family members\' conditions are not the p
   assert.equal(state(r, 'hx_diabetes')?.present, false);
   assert.equal(state(r, 'hx_cancer'), undefined);
 });
+
+test('durations are not matched as a bag of words: a 3-day cough is not a chronic cough', () => {
+  const r = find('fever and cough for 3 days');
+  assert.equal(state(r, 'cough')?.present, true);
+  assert.equal(state(r, 'chronic_cough'), undefined);
+  assert.equal(state(r, 'cough')?.duration_hours, 72);
+});

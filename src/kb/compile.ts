@@ -111,13 +111,14 @@ export function compileKb(kb: KnowledgeBase): CompiledKb {
 
   // word-order-free index: synonyms of 2+ content words, keyed by their rarest stem
   const stop = new Set(kb.qualifiers.stopwords);
+  const timeWords = new Set([...Object.keys(kb.qualifiers.duration_units), ...Object.keys(kb.qualifiers.number_words)].filter((w) => w.length > 2));
   const stemFreq = new Map<string, number>();
   const bagList: BagEntry[] = [];
   const bagSeen = new Set<string>();
   for (const f of kb.findings) {
     for (const phrase of [f.label, ...f.synonyms]) {
-      // numbers carry meaning ("20 weeks") that a bag of words would drop
-      if (/\d/.test(phrase)) continue;
+      // numbers and durations carry meaning ("20 weeks", "cough most days") that a bag of words would drop
+      if (/\d/.test(phrase) || tokenize(phrase).some((t) => timeWords.has(t))) continue;
       const stems = [...new Set(tokenize(phrase).filter((t) => !stop.has(t) && /[a-z]/.test(t)).map(stem))];
       if (stems.length < 2) continue;
       const key = `${f.id}:${[...stems].sort().join(' ')}`;
