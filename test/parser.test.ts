@@ -81,3 +81,17 @@ test('durations are not matched as a bag of words: a 3-day cough is not a chroni
   assert.equal(state(r, 'chronic_cough'), undefined);
   assert.equal(state(r, 'cough')?.duration_hours, 72);
 });
+
+test('swelling and pain compose with body locations: lists after the cue, the nearest cue wins, far words do not compose', () => {
+  const list = find('Where is the swelling located: ankle(R), calf(L), ankle(L).');
+  assert.equal(state(list, 'leg_swelling')?.present, true);
+  assert.equal(state(list, 'unilateral_leg_swelling')?.present, true);
+  const mixed = find('I have a rash on my face and swollen ankles, and my knee and hip hurt');
+  assert.equal(state(mixed, 'facial_swelling'), undefined, 'the face goes with the rash, not with "swollen"');
+  assert.equal(state(mixed, 'leg_swelling')?.present, true);
+  assert.equal(state(mixed, 'knee_pain')?.present, true);
+  assert.equal(state(mixed, 'hip_pain')?.present, true);
+  const far = find('Muscle spasms or soreness in your neck are keeping you from turning your head to one side.');
+  assert.equal(state(far, 'neck_pain')?.present, true);
+  assert.equal(state(far, 'headache'), undefined, '"turning your head" is not head pain');
+});

@@ -191,6 +191,8 @@ export const QualifiersFile = Type.Object({
   stopwords: Type.Array(Type.String()),
   clause_breakers: Type.Array(Type.String()),
   pain_compose: Type.Array(Type.String({ pattern: '\\{loc\\}' })),
+  /** further cue-word + location compositions read like the pain one ("swelling … ankle" → "ankle swelling") */
+  compose: Type.Optional(Type.Array(Type.Object({ name: Type.String(), cues: Type.Array(Type.String()), templates: Type.Array(Type.String({ pattern: '\\{loc\\}' })) }, { additionalProperties: false }))),
   patient_map: Type.Object({ pregnant_finding: Id, fertile_age_years: Type.Tuple([Type.Number(), Type.Number()]), breastfeeding_finding: Type.Optional(Id), ckd_finding: Type.Optional(Id) }, { additionalProperties: true }),
   sources: Sources,
 }, { additionalProperties: true });

@@ -45,10 +45,10 @@ export interface ParserTables {
   durationUnits: Map<string, number>; numberWords: Map<string, number>; sexWords: Map<string, 'male' | 'female'>;
   vitalRes: { name: string; re: RegExp }[];
   painWords: Set<string>;
+  /** cue words + templates such as ["{loc}", "pain"] or ["pain", "in", "{loc}"]: pain first, then qualifiers.compose */
+  composers: { cues: Set<string>; templates: string[][] }[];
   stopwords: Set<string>;
   clauseBreakers: Set<string>;
-  /** templates such as ["{loc}", "pain"] or ["pain", "in", "{loc}"] */
-  painCompose: string[][];
   repairCache: Map<string, string[] | null>;
 }
 
@@ -93,7 +93,8 @@ export function parserTables(ckb: CompiledKb): ParserTables {
     severity: new Map(Object.entries(q.severity_words)), laterality: new Map(Object.entries(q.laterality)),
     durationUnits: new Map(Object.entries(q.duration_units)), numberWords: new Map(Object.entries(q.number_words)),
     sexWords: new Map(Object.entries(q.sex_words)),
-    painWords: new Set(q.pain_words), stopwords: new Set(q.stopwords), clauseBreakers: new Set(q.clause_breakers), painCompose: q.pain_compose.map((p) => p.split(/\s+/)),
+    painWords: new Set(q.pain_words), stopwords: new Set(q.stopwords), clauseBreakers: new Set(q.clause_breakers),
+    composers: [{ cues: q.pain_words, templates: q.pain_compose }, ...(q.compose ?? [])].map((c) => ({ cues: new Set(c.cues), templates: c.templates.map((p) => p.split(/\s+/)) })),
     vitalRes: Object.entries(q.vital_patterns).flatMap(([name, res]) => res.map((r) => ({ name, re: new RegExp(`\\b${r}`, 'g') }))),
     repairCache: new Map(),
   };
@@ -172,9 +173,9 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
     if (best) { matches.push(best); i += best.n; } else i++;
   }
 
-  // 1b. composed matches: a pain word anywhere in a clause plus a body location ("pain in my lower back and hip",
-  //     "flank (R)") is looked up as "<location> pain" through the same vocabulary
-  composePainMatches(ckb, tables, toks, matches);
+  // 1b. composed matches: a pain word anywhere in a sentence plus a body location ("pain in my lower back and hip",
+  //     "flank (R)") is looked up as "<location> pain" through the same vocabulary; likewise swelling and rash
+  composeMatches(ckb, tables.composers, tables.clauseBreakers, toks, matches);
   // 1c. word-order-free matches of multi-word synonyms within one clause ("pain that is increased when you
   //     breathe in deeply" ~ "pain worse on deep breathing"), for findings not already found in the sentence
   bagMatches(ckb, tables, toks, matches);
@@ -288,30 +289,60 @@ function bagMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches:
   }
 }
 
-function composePainMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches: { i: number; n: number; ids: string[]; repaired: boolean }[]): void {
+/** Longest location first: "back of the neck", "dorsal aspect of the foot", "side of the chest". */
+const COMPOSE_SPANS = [4, 3, 2, 1];
+/** most words from the cue (or the previous location read) to a location after it, and from a location to a cue after it */
+const COMPOSE_LIST_GAP = 5;
+const COMPOSE_BEFORE_CUE = 4;
+
+/**
+ * Per sentence: each uncovered word span is tried as a location with the composer whose cue word is nearest,
+ * same clause first ("a rash on my face and swollen ankles": face goes with rash, ankles with swollen), longest
+ * span first.
+ */
+function composeMatches(ckb: CompiledKb, composers: ParserTables['composers'], breakers: Set<string>, toks: Tok[], matches: { i: number; n: number; ids: string[]; repaired: boolean }[]): void {
   const covered = new Uint8Array(toks.length);
   for (const m of matches) for (let k = m.i; k < m.i + m.n; k++) covered[k] = 1;
+  const isCue = (t: string) => composers.some((c) => c.cues.has(t));
   let start = 0;
   while (start < toks.length) {
     let end = start;
     while (end < toks.length && toks[end].sent === toks[start].sent) end++;
-    let hasPain = false;
-    for (let k = start; k < end; k++) if (tables.painWords.has(toks[k].t)) { hasPain = true; break; }
-    if (hasPain) {
+    const cuePos = composers.map((c) => { const at: number[] = []; for (let k = start; k < end; k++) if (c.cues.has(toks[k].t)) at.push(k); return at; });
+    if (cuePos.some((at) => at.length)) {
       const have = new Set(matches.filter((m) => m.i >= start && m.i < end).flatMap((m) => m.ids));
+      const cues = cuePos.flat().sort((a, b) => a - b);
+      // phrases already read that hold a cue ("pain in my lower back") anchor a list as well ("… and hip")
+      const cueMatchEnds = new Set(matches.filter((m) => m.i >= start && m.i < end && toks.slice(m.i, m.i + m.n).some((t) => isCue(t.t))).map((m) => m.i + m.n - 1));
+      let lastAnchor = -Infinity;
       for (let j = start; j < end; j++) {
-        if (covered[j] || tables.painWords.has(toks[j].t)) continue;
-        for (const n of [2, 1]) {
-          if (j + n > end || covered[j + n - 1]) continue;
+        if (isCue(toks[j].t) || cueMatchEnds.has(j)) { lastAnchor = j; continue; }
+        if (covered[j]) continue;
+        // a location is read only next to its cue or as the next item of a list that follows it
+        // ("pain somewhere: tonsil (R), pharynx, under the jaw"), not anywhere in a long sentence
+        const nextCue = cues.find((k) => k > j);
+        if (j - lastAnchor > COMPOSE_LIST_GAP && (nextCue === undefined || nextCue - j > COMPOSE_BEFORE_CUE)) continue;
+        // a cue in the same clause ("and", "but" and punctuation part clauses) is nearer than any cue in another one
+        const apart = (k: number) => { if (toks[k].clause !== toks[j].clause) return true; for (let x = Math.min(j, k) + 1; x < Math.max(j, k); x++) if (breakers.has(toks[x].t)) return true; return false; };
+        const dist = cuePos.map((at) => (at.length ? Math.min(...at.map((k) => Math.abs(k - j) + (apart(k) ? 1000 : 0))) : Infinity));
+        const nearest = Math.min(...dist);
+        for (const n of COMPOSE_SPANS) {
+          if (j + n > end) continue;
+          let free = true;
+          for (let k = j; k < j + n; k++) if (covered[k] || isCue(toks[k].t)) { free = false; break; }
+          if (!free) continue;
           const loc = toks.slice(j, j + n).map((t) => t.t);
-          for (const tpl of tables.painCompose) {
-            const words = tpl.flatMap((w) => (w === '{loc}' ? loc : [w]));
-            const e = trieEntry(ckb, words);
-            if (e && !e.findingIds.every((id) => have.has(id))) {
-              matches.push({ i: j, n, ids: e.findingIds, repaired: toks[j].repaired });
-              for (const id of e.findingIds) have.add(id);
-              for (let k = j; k < j + n; k++) covered[k] = 1;
-              break;
+          for (let ci = 0; ci < composers.length && !covered[j]; ci++) {
+            if (dist[ci] !== nearest) continue;
+            for (const tpl of composers[ci].templates) {
+              const e = trieEntry(ckb, tpl.flatMap((w) => (w === '{loc}' ? loc : [w])));
+              if (e && !e.findingIds.every((id) => have.has(id))) {
+                matches.push({ i: j, n, ids: e.findingIds, repaired: toks[j].repaired });
+                for (const id of e.findingIds) have.add(id);
+                for (let k = j; k < j + n; k++) covered[k] = 1;
+                lastAnchor = j + n - 1;
+                break;
+              }
             }
           }
           if (covered[j]) break;
