@@ -31,11 +31,15 @@ export interface ModelParams {
    * from the story should lose some ground. Applies to symptoms, signs, history and exposures, not to vitals.
    */
   unmentionedWeight: number;
+  /** the same for signs (examination findings), which a patient's own story rarely mentions */
+  unmentionedSignWeight: number;
+  /** the same for history, risk-factor and exposure items */
+  unmentionedHistoryWeight: number;
   /** exponent on the incidence prior (per_100k); age and sex multipliers always count fully */
   priorWeight: number;
 }
 
-export const DEFAULT_MODEL_PARAMS: ModelParams = { defaultSymptomP: 0.02, defaultHistoryP: 0.1, temperature: 1, minMultiplier: 1e-4, unmentionedWeight: 0, priorWeight: 1 };
+export const DEFAULT_MODEL_PARAMS: ModelParams = { defaultSymptomP: 0.02, defaultHistoryP: 0.1, temperature: 1, minMultiplier: 1e-4, unmentionedWeight: 0, unmentionedSignWeight: 0, unmentionedHistoryWeight: 0, priorWeight: 1 };
 
 export interface ModelTables {
   F: number;
@@ -50,8 +54,8 @@ export interface ModelTables {
   /** P(f|c) as used (defaults filled in), for explanations and question selection */
   p: Float32Array;
   params: ModelParams;
-  /** which findings count as weakly absent when unmentioned (not vitals or demographics) */
-  unmentionable: Uint8Array;
+  /** weight of each finding's absence when nobody mentioned it (0 for vitals and demographics) */
+  unmentioned: Float32Array;
 }
 
 const HISTORY_KINDS = new Set(['history', 'risk_factor', 'exposure', 'demographic']);
@@ -87,10 +91,11 @@ export function buildModelTables(ckb: CompiledKb, params: ModelParams = DEFAULT_
     AGE_BANDS.forEach((b, bi) => { wAge[bi * C + ci] = Math.log(Math.max(params.minMultiplier, c.prior.age?.[b] ?? 1)); });
     SEXES.forEach((s, si) => { wSex[si * C + ci] = Math.log(Math.max(params.minMultiplier, c.prior.sex?.[s] ?? 1)); });
   });
-  const unmentionable = Uint8Array.from(ckb.findings, (f) => (f.kind === 'vital' || f.kind === 'demographic' ? 0 : 1));
+  const unmentioned = Float32Array.from(ckb.findings, (f) => (f.kind === 'symptom' ? params.unmentionedWeight : f.kind === 'sign' ? params.unmentionedSignWeight
+    : f.kind === 'vital' || f.kind === 'demographic' ? 0 : params.unmentionedHistoryWeight));
   return {
     F, C, findingIds: ckb.findings.map((f) => f.id), conditionIds: ckb.conditions.map((c) => c.id),
-    wPresent, wAbsent, wAge, wSex, bias, p, params, unmentionable,
+    wPresent, wAbsent, wAge, wSex, bias, p, params, unmentioned,
   };
 }
 
@@ -107,11 +112,9 @@ export function ageBand(age: number): number {
 /** One case as the model's dense input rows. Owned by the caller; the batcher copies them into its batch. */
 export interface EncodedCase { present: Float32Array; absent: Float32Array; age: Float32Array; sex: Float32Array }
 
-export function encodeCase(ckb: CompiledKb, t: Pick<ModelTables, 'F' | 'params' | 'unmentionable'>, ev: Evidence, weights?: Map<string, number>): EncodedCase {
+export function encodeCase(ckb: CompiledKb, t: Pick<ModelTables, 'F' | 'unmentioned'>, ev: Evidence, weights?: Map<string, number>): EncodedCase {
   const F = t.F;
-  const present = new Float32Array(F), absent = new Float32Array(F);
-  const u = t.params.unmentionedWeight;
-  if (u > 0) for (let i = 0; i < F; i++) if (t.unmentionable[i]) absent[i] = u;
+  const present = new Float32Array(F), absent = Float32Array.from(t.unmentioned);
   for (const id of ev.present) { const i = ckb.findingIndex.get(id); if (i !== undefined) { present[i] = weights?.get(id) ?? 1; absent[i] = 0; } }
   for (const id of ev.absent) { const i = ckb.findingIndex.get(id); if (i !== undefined) absent[i] = weights?.get(id) ?? 1; }
   const age = new Float32Array(AGE_BANDS.length), sex = new Float32Array(SEXES.length);
