@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadSet, codeMatches, dataAvailable, type EvalCase } from './sets.ts';
+import { loadSet, codeMatches, dataAvailable, DDXPLUS_ICD_ERRATA, type EvalCase } from './sets.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : undefined; };
@@ -43,6 +43,7 @@ async function main() {
   const report: Record<string, unknown> = {};
   for (const set of sets) {
     let cases = loadSet(set);
+    if (set === 'ddxplus') for (const [k, e] of Object.entries(DDXPLUS_ICD_ERRATA)) console.log(`ddxplus: gold code erratum applied: ${k} ${e.release} → ${e.corrected} (${e.why})`);
     if (limit) cases = cases.slice(0, limit);
     report[set] = await evaluate(set, cases, url!, key);
   }

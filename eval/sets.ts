@@ -38,6 +38,14 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
+/**
+ * Errata of the DDXPlus release's ICD-10 codes, applied when scoring and printed by the evaluation. The release
+ * codes SLE as M34, which is systemic sclerosis; systemic lupus erythematosus is M32 in ICD-10-CM.
+ */
+export const DDXPLUS_ICD_ERRATA: Record<string, { release: string; corrected: string; why: string }> = {
+  SLE: { release: 'M34', corrected: 'M32', why: 'M34 is systemic sclerosis; SLE is M32 (ICD-10-CM)' },
+};
+
 interface DdxEvidence { question_en: string; data_type: string; is_antecedent: boolean; value_meaning: Record<string, { en: string }> }
 
 /**
@@ -81,7 +89,7 @@ export function ddxplus(limit?: number): EvalCase[] {
       id: `ddxplus-${out.length + 1}`,
       request: { patient: { age: Number(r[col('age')]), sex: r[col('sex')] === 'M' ? 'male' : 'female' }, text: statements.join('\n') },
       // DDXPlus is scored at the ICD-10 category (first three characters), as issue 4 asks
-      gold: pathology, accept: [...new Set(cond['icd10-id'].split(',').map((s) => s.trim().toUpperCase().slice(0, 3)))], severity: cond.severity,
+      gold: pathology, accept: [...new Set((DDXPLUS_ICD_ERRATA[pathology]?.corrected ?? cond['icd10-id']).split(',').map((s) => s.trim().toUpperCase().slice(0, 3)))], severity: cond.severity,
     });
     if (limit && out.length >= limit) break;
   }
