@@ -82,6 +82,15 @@ test('findings raise flags with the patient\'s words quoted: thunderclap headach
   assert.equal(flagsFor({ text: 'Mild runny nose and sneezing since yesterday.', patient: { age: 30, sex: 'female' } }).filter((f) => f.urgency === 'emergency').length, 0, 'a cold raises no emergency');
 });
 
+test('airway and collapse signs: stridor alone needs same-day care; collapse after an allergen is anaphylaxis; eyes forced upward after an antipsychotic is acute dystonia', () => {
+  const level = (req: DiagnosisRequestT) => assessUrgency(flagsFor(req)).level;
+  assert.equal(level({ text: 'I have noticed a high pitched sound when breathing in.', patient: { age: 29, sex: 'male' } }), 'urgent');
+  assert.equal(level({ text: 'Noisy high-pitched breathing in, struggling to breathe at rest.', patient: { age: 3, sex: 'male' } }), 'emergency');
+  assert.equal(level({ text: 'Ate something I am allergic to, itchy rash all over, then I lost consciousness.', patient: { age: 30, sex: 'male' } }), 'emergency');
+  const dystonia = flagsFor({ text: 'Started an antipsychotic 3 days ago. Unable to control the direction of my eyes, and I felt like I was suffocating.', patient: { age: 32, sex: 'female' } });
+  assert.ok(dystonia.some((f) => f.urgency !== undefined && /dystoni/i.test(f.label)), `acute dystonia: ${dystonia.map((f) => f.id).join(', ') || 'nothing fired'}`);
+});
+
 test('age, sex and pregnancy conditions of a trigger are respected', () => {
   const conditioned = allTriggers.filter(({ t }) => t.age_min_years !== undefined || t.age_max_years !== undefined || t.sex !== undefined || t.pregnant !== undefined)
     .filter(({ t }) => !(t.sex === 'male' && t.pregnant === true));
