@@ -95,3 +95,12 @@ test('swelling and pain compose with body locations: lists after the cue, the ne
   assert.equal(state(far, 'neck_pain')?.present, true);
   assert.equal(state(far, 'headache'), undefined, '"turning your head" is not head pain');
 });
+
+test('what aggravates a complaint is not a complaint; a location later in the sentence, after a preposition, is read', () => {
+  const r = find('Pain started around the navel 6 hours ago and is now in the right lower quadrant. The pain is aggravated by coughing.');
+  assert.equal(state(r, 'rlq_pain')?.present, true);
+  assert.equal(state(r, 'cough'), undefined, '"aggravated by coughing" is not a cough');
+  const sob = find('Shortness of breath that increases with exertion, and a dry cough.');
+  assert.equal(state(sob, 'exertional_dyspnoea')?.present, true, 'a synonym that holds the cue is still read');
+  assert.equal(state(sob, 'dry_cough')?.present, true);
+});

@@ -188,6 +188,8 @@ export const QualifiersFile = Type.Object({
   sex_words: Type.Record(Type.String(), Type.Union([Type.Literal('male'), Type.Literal('female')])),
   vital_patterns: Type.Record(Type.String(), Type.Array(Type.String())),
   pain_words: Type.Array(Type.String()),
+  /** cues after which a finding only says what changes a complaint ("worse with coughing") */
+  modifier_pre: Type.Optional(Type.Array(Type.String())),
   stopwords: Type.Array(Type.String()),
   clause_breakers: Type.Array(Type.String()),
   pain_compose: Type.Array(Type.String({ pattern: '\\{loc\\}' })),

@@ -40,7 +40,7 @@ interface Tok { t: string; start: number; end: number; sent: number; clause: num
 const WORD_RE = /[a-z0-9]+(?:['\-][a-z0-9]+)*|[/%+?]|[.;!\n:,()]/g;
 
 export interface ParserTables {
-  negPre: PhraseSet; negPost: PhraseSet; breakers: PhraseSet; historyPre: PhraseSet; familyPre: PhraseSet; hypoPre: PhraseSet;
+  negPre: PhraseSet; negPost: PhraseSet; modifierPre: PhraseSet; breakers: PhraseSet; historyPre: PhraseSet; familyPre: PhraseSet; hypoPre: PhraseSet;
   onsetSudden: PhraseSet; onsetGradual: PhraseSet; severity: Map<string, number>; laterality: Map<string, string>;
   durationUnits: Map<string, number>; numberWords: Map<string, number>; sexWords: Map<string, 'male' | 'female'>;
   vitalRes: { name: string; re: RegExp }[];
@@ -87,7 +87,7 @@ export function parserTables(ckb: CompiledKb): ParserTables {
   if (t) return t;
   const q = ckb.kb.qualifiers;
   t = {
-    negPre: new PhraseSet(q.negation_pre), negPost: new PhraseSet(q.negation_post), breakers: new PhraseSet(q.scope_breakers),
+    negPre: new PhraseSet(q.negation_pre), negPost: new PhraseSet(q.negation_post), modifierPre: new PhraseSet(q.modifier_pre ?? []), breakers: new PhraseSet(q.scope_breakers),
     historyPre: new PhraseSet(q.history_pre), familyPre: new PhraseSet(q.family_pre), hypoPre: new PhraseSet(q.hypothetical_pre),
     onsetSudden: new PhraseSet(q.onset_sudden), onsetGradual: new PhraseSet(q.onset_gradual),
     severity: new Map(Object.entries(q.severity_words)), laterality: new Map(Object.entries(q.laterality)),
@@ -184,7 +184,7 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   // 2. cue positions
   const cueAt = (set: PhraseSet) => { const a = new Int8Array(toks.length); for (let i = 0; i < toks.length; i++) a[i] = set.matchAt(toks, i); return a; };
   const neg = cueAt(tables.negPre), brk = cueAt(tables.breakers), hist = cueAt(tables.historyPre), fam = cueAt(tables.familyPre), hypo = cueAt(tables.hypoPre);
-  const negPost = cueAt(tables.negPost);
+  const negPost = cueAt(tables.negPost), modPre = cueAt(tables.modifierPre);
   const inMatch = new Uint8Array(toks.length);
   for (const m of matches) for (let k = m.i; k < m.i + m.n; k++) inMatch[k] = 1;
 
@@ -214,6 +214,11 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
     // a question or label answered "no" ("Chest pain? No.", "Recent travel: N")
     if (!negated && answeredNo.some(([a, b]) => toks[m.i].start >= a && toks[m.i].start < b)) negated = true;
 
+    // "pain aggravated by coughing", "worse on walking": the words after the cue say what changes a complaint,
+    // they are not a complaint of their own
+    let modifies = false;
+    for (let k = m.i - 1; k >= Math.max(0, m.i - 4) && toks[k].clause === toks[m.i].clause && !inMatch[k]; k--) if (modPre[k] && k + modPre[k] >= m.i - 1) { modifies = true; break; }
+    if (modifies) continue;
     const first = toks[m.i], last = toks[m.i + m.n - 1];
     for (const id of m.ids) {
       const f = ckb.findingById.get(id);
@@ -294,6 +299,13 @@ const COMPOSE_SPANS = [4, 3, 2, 1];
 /** most words from the cue (or the previous location read) to a location after it, and from a location to a cue after it */
 const COMPOSE_LIST_GAP = 5;
 const COMPOSE_BEFORE_CUE = 4;
+const LOCATION_PREPOSITIONS = new Set(['in', 'on', 'at', 'into', 'over', 'around', 'across', 'behind', 'under', 'below', 'above', 'to', 'of']);
+const DETERMINERS = new Set(['the', 'my', 'his', 'her', 'their', 'your', 'both']);
+/** "… is now in the right lower quadrant": a location introduced by a preposition, later in the cue's sentence */
+function afterPreposition(toks: Tok[], j: number): boolean {
+  const k = j > 0 && DETERMINERS.has(toks[j - 1].t) ? j - 2 : j - 1;
+  return k >= 0 && toks[k].sent === toks[j].sent && LOCATION_PREPOSITIONS.has(toks[k].t);
+}
 
 /**
  * Per sentence: each uncovered word span is tried as a location with the composer whose cue word is nearest,
@@ -321,7 +333,7 @@ function composeMatches(ckb: CompiledKb, composers: ParserTables['composers'], b
         // a location is read only next to its cue or as the next item of a list that follows it
         // ("pain somewhere: tonsil (R), pharynx, under the jaw"), not anywhere in a long sentence
         const nextCue = cues.find((k) => k > j);
-        if (j - lastAnchor > COMPOSE_LIST_GAP && (nextCue === undefined || nextCue - j > COMPOSE_BEFORE_CUE)) continue;
+        if (j - lastAnchor > COMPOSE_LIST_GAP && (nextCue === undefined || nextCue - j > COMPOSE_BEFORE_CUE) && !(lastAnchor >= 0 && afterPreposition(toks, j))) continue;
         // a cue in the same clause ("and", "but" and punctuation part clauses) is nearer than any cue in another one
         const apart = (k: number) => { if (toks[k].clause !== toks[j].clause) return true; for (let x = Math.min(j, k) + 1; x < Math.max(j, k); x++) if (breakers.has(toks[x].t)) return true; return false; };
         const dist = cuePos.map((at) => (at.length ? Math.min(...at.map((k) => Math.abs(k - j) + (apart(k) ? 1000 : 0))) : Infinity));
