@@ -104,3 +104,9 @@ test('what aggravates a complaint is not a complaint; a location later in the se
   assert.equal(state(sob, 'exertional_dyspnoea')?.present, true, 'a synonym that holds the cue is still read');
   assert.equal(state(sob, 'dry_cough')?.present, true);
 });
+
+test('words read as one phrase in any order are not read again as another: secondhand smoke is not smoking', () => {
+  const r = find('Are you exposed to secondhand cigarette smoke on a daily basis: yes.');
+  assert.equal(state(r, 'secondhand_smoke')?.present, true);
+  assert.equal(state(r, 'smoker'), undefined);
+});

@@ -279,15 +279,25 @@ function bagMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches:
       }
       const sent = toks[start].sent;
       const have = new Set(matches.filter((m) => toks[m.i].sent === sent).flatMap((m) => m.ids));
+      // words already read as part of a longer phrase ("secondhand cigarette smoke") do not make a second finding
+      const covered = new Uint8Array(end - start);
+      for (const m of matches) for (let k = Math.max(m.i, start); k < Math.min(m.i + m.n, end); k++) covered[k - start] = 1;
+      // every bag whose words all occur close together; the longest first, so that its words are not read twice
+      const found: { findingId: string; stems: string[]; lo: number; hi: number }[] = [];
       for (const st of pos.keys()) {
         for (const b of ckb.bags.get(st) ?? []) {
           if (have.has(b.findingId)) continue;
           let lo = Infinity, hi = -1, ok = true;
           for (const x of b.stems) { const p = pos.get(x); if (p === undefined) { ok = false; break; } lo = Math.min(lo, p); hi = Math.max(hi, p); }
-          if (!ok || hi - lo + 1 > b.stems.length + BAG_SLACK) continue;
-          matches.push({ i: lo, n: hi - lo + 1, ids: [b.findingId], repaired: true });
-          have.add(b.findingId);
+          if (ok && hi - lo + 1 <= b.stems.length + BAG_SLACK) found.push({ findingId: b.findingId, stems: b.stems, lo, hi });
         }
+      }
+      found.sort((a, b) => b.stems.length - a.stems.length || (a.hi - a.lo) - (b.hi - b.lo) || a.lo - b.lo);
+      for (const b of found) {
+        if (have.has(b.findingId) || b.stems.every((x) => covered[pos.get(x)! - start])) continue;
+        matches.push({ i: b.lo, n: b.hi - b.lo + 1, ids: [b.findingId], repaired: true });
+        have.add(b.findingId);
+        for (let k = b.lo; k <= b.hi; k++) covered[k - start] = 1;
       }
     }
     start = end === start ? start + 1 : end;
