@@ -28,7 +28,7 @@ import type { DiagnosisRequestT } from '../http/schemas.ts';
 import { classify, type Classified } from './classifier/classify.ts';
 import type { ParsedFinding } from './classifier/parser.ts';
 import type { PhraseHit } from './matcher/inference.ts';
-import { buildModelTables, encodeCase, AGE_BANDS, SEXES, type ModelTables, type EncodedCase } from './matcher/model.ts';
+import { buildModelTables, encodeCase, evidenceWeights, AGE_BANDS, SEXES, type ModelTables, type EncodedCase } from './matcher/model.ts';
 import { detectRedFlags, assessUrgency, type UrgencyResult } from './emergency/rules.ts';
 import { retrieveTreatments, interactionsAmong, allergyConflicts, resolveMedications, type TreatmentResult } from './treatments/retriever.ts';
 import { evidenceFor, nextQuestions, plainSummary } from './explain.ts';
@@ -129,9 +129,7 @@ export class Coordinator {
 
   /** Evidence weights: repaired (misspelled) mentions count a little less than exact ones. */
   private weights(ev: Evidence): Map<string, number> | undefined {
-    let w: Map<string, number> | undefined;
-    for (const r of ev.recognised) if (r.match === 'repaired') (w ??= new Map()).set(r.id, 0.8);
-    return w;
+    return evidenceWeights(ev, this.tables.params);
   }
 
   private call<A, R>(name: string, msg: A, deadlineAt: number): Promise<R> {

@@ -18,7 +18,7 @@ export interface Manifest {
   kbHash: string;
   findingIds: string[];
   conditionIds: string[];
-  params: { defaultSymptomP: number; defaultHistoryP: number; temperature: number; minMultiplier: number; unmentionedWeight: number; unmentionedSignWeight: number; unmentionedHistoryWeight: number; priorWeight: number; semanticWeight: number };
+  params: { defaultSymptomP: number; defaultHistoryP: number; temperature: number; minMultiplier: number; unmentionedWeight: number; unmentionedSignWeight: number; unmentionedHistoryWeight: number; priorWeight: number; repairedWeight: number; impliedWeight: number; semanticWeight: number };
   encoder: { buckets: number; dims: number; ngram: number; seed: number };
   phrases: { finding: string; phrase: string }[];
   files: Record<string, string>;

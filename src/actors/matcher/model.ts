@@ -37,9 +37,17 @@ export interface ModelParams {
   unmentionedHistoryWeight: number;
   /** exponent on the incidence prior (per_100k); age and sex multipliers always count fully */
   priorWeight: number;
+  /** weight of a finding read through spelling repair or word-order-free matching (less certain than an exact phrase) */
+  repairedWeight: number;
+  /**
+   * weight of a finding known only by implication: the parents of a stated finding ("epigastric pain" implies upper
+   * abdominal pain and abdominal pain) and the children of a denied one. Below 1 so that one statement is not
+   * counted once per level of the vocabulary's hierarchy.
+   */
+  impliedWeight: number;
 }
 
-export const DEFAULT_MODEL_PARAMS: ModelParams = { defaultSymptomP: 0.02, defaultHistoryP: 0.1, temperature: 1, minMultiplier: 1e-4, unmentionedWeight: 0, unmentionedSignWeight: 0, unmentionedHistoryWeight: 0, priorWeight: 1 };
+export const DEFAULT_MODEL_PARAMS: ModelParams = { defaultSymptomP: 0.02, defaultHistoryP: 0.1, temperature: 1, minMultiplier: 1e-4, unmentionedWeight: 0, unmentionedSignWeight: 0, unmentionedHistoryWeight: 0, priorWeight: 1, repairedWeight: 1, impliedWeight: 1 };
 
 export interface ModelTables {
   F: number;
@@ -107,6 +115,14 @@ export function ageBand(age: number): number {
   if (age < 45) return 4;
   if (age < 65) return 5;
   return 6;
+}
+
+/** Per-finding weights of a case's evidence (1 where absent from the map). */
+export function evidenceWeights(ev: Evidence, params: Pick<ModelParams, 'repairedWeight' | 'impliedWeight'>): Map<string, number> | undefined {
+  let w: Map<string, number> | undefined;
+  if (params.impliedWeight !== 1) for (const id of ev.implied ?? []) (w ??= new Map()).set(id, params.impliedWeight);
+  if (params.repairedWeight !== 1) for (const r of ev.recognised) if (r.match === 'repaired' && !(ev.implied?.has(r.id))) (w ??= new Map()).set(r.id, params.repairedWeight);
+  return w;
 }
 
 /** One case as the model's dense input rows. Owned by the caller; the batcher copies them into its batch. */
