@@ -112,3 +112,22 @@ test('words read as one phrase in any order are not read again as another: secon
   assert.equal(state(r, 'secondhand_smoke')?.present, true);
   assert.equal(state(r, 'smoker'), undefined);
 });
+
+test('negation scope: "due to" ends it, and "non" negates only the phrase right after it', () => {
+  const r = find("I haven't been able to eat much due to nausea and vomiting.");
+  assert.equal(state(r, 'nausea')?.present, true);
+  assert.equal(state(r, 'vomiting')?.present, true);
+  assert.equal(state(find('Non radiating chest pain since this morning.'), 'chest_pain')?.present, true);
+  const d = find('Persistent non bloody diarrhoea. Non smoker.');
+  assert.equal(state(d, 'bloody_diarrhoea')?.present, false);
+  assert.equal(state(d, 'smoker')?.present, false);
+});
+
+test('a word inside a phrase already read does not start another finding', () => {
+  const r = find('Standing for long periods of time causes pain in my legs.');
+  assert.equal(state(r, 'prolonged_standing')?.present, true);
+  assert.equal(state(r, 'painful_periods'), undefined);
+  const list = find('Do you feel pain somewhere: tonsil(R), tonsil(L), thyroid cartilage, pharynx.');
+  assert.equal(state(list, 'sore_throat')?.present, true);
+  assert.equal(state(list, 'thyroid_neck_tenderness'), undefined, 'the thyroid cartilage is the larynx, not the thyroid');
+});

@@ -208,6 +208,8 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
         break;
       }
     }
+    // "non" right before a phrase negates that phrase only ("non bloody diarrhoea", "non smoker")
+    if (m.i > 0 && toks[m.i - 1].t === 'non' && toks[m.i - 1].sent === sent) negated = true;
     // post-negation: "fever: negative", "chest pain denied"
     const after = m.i + m.n;
     for (let k = after; k < Math.min(toks.length, after + 2); k++) if (toks[k].sent === sent && negPost[k]) negated = true;
@@ -279,9 +281,24 @@ function bagMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches:
       }
       const sent = toks[start].sent;
       const have = new Set(matches.filter((m) => toks[m.i].sent === sent).flatMap((m) => m.ids));
-      // words already read as part of a longer phrase ("secondhand cigarette smoke") do not make a second finding
-      const covered = new Uint8Array(end - start);
-      for (const m of matches) for (let k = Math.max(m.i, start); k < Math.min(m.i + m.n, end); k++) covered[k - start] = 1;
+      // words already read as part of a longer phrase ("secondhand cigarette smoke", "standing for long periods")
+      // do not make a second finding; a bag may build on a phrase's head, its last word ("severe … epigastric
+      // abdominal pain"), but not take a modifier out of it ("periods" out of "standing for long periods of time")
+      const covered = new Uint8Array(end - start), phraseAt = new Int32Array(end - start).fill(-1);
+      const phraseWords: number[][] = [];
+      for (const m of matches) {
+        const words: number[] = [];
+        for (let k = Math.max(m.i, start); k < Math.min(m.i + m.n, end); k++) {
+          covered[k - start] = 1;
+          if (m.n > 1) { phraseAt[k - start] = phraseWords.length; if (pos.get(stem(toks[k].t)) === k) words.push(k); }
+        }
+        if (m.n > 1) phraseWords.push(words);
+      }
+      const splitsPhrase = (stems: string[]) => {
+        const used = new Set(stems.map((x) => pos.get(x)!));
+        for (const k of used) { const ph = phraseAt[k - start]; if (ph >= 0 && !used.has(phraseWords[ph][phraseWords[ph].length - 1])) return true; }
+        return false;
+      };
       // every bag whose words all occur close together; the longest first, so that its words are not read twice
       const found: { findingId: string; stems: string[]; lo: number; hi: number }[] = [];
       for (const st of pos.keys()) {
@@ -289,7 +306,7 @@ function bagMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches:
           if (have.has(b.findingId)) continue;
           let lo = Infinity, hi = -1, ok = true;
           for (const x of b.stems) { const p = pos.get(x); if (p === undefined) { ok = false; break; } lo = Math.min(lo, p); hi = Math.max(hi, p); }
-          if (ok && hi - lo + 1 <= b.stems.length + BAG_SLACK) found.push({ findingId: b.findingId, stems: b.stems, lo, hi });
+          if (ok && hi - lo + 1 <= b.stems.length + BAG_SLACK && !splitsPhrase(b.stems)) found.push({ findingId: b.findingId, stems: b.stems, lo, hi });
         }
       }
       found.sort((a, b) => b.stems.length - a.stems.length || (a.hi - a.lo) - (b.hi - b.lo) || a.lo - b.lo);
@@ -358,8 +375,10 @@ function composeMatches(ckb: CompiledKb, composers: ParserTables['composers'], b
             if (dist[ci] !== nearest) continue;
             for (const tpl of composers[ci].templates) {
               const e = trieEntry(ckb, tpl.flatMap((w) => (w === '{loc}' ? loc : [w])));
-              if (e && !e.findingIds.every((id) => have.has(id))) {
-                matches.push({ i: j, n, ids: e.findingIds, repaired: toks[j].repaired });
+              if (e) {
+                // a location whose finding is already read is still used up, so its words make nothing else
+                // ("tonsil (L), thyroid cartilage": not thyroid tenderness)
+                matches.push({ i: j, n, ids: e.findingIds.filter((id) => !have.has(id)), repaired: toks[j].repaired });
                 for (const id of e.findingIds) have.add(id);
                 for (let k = j; k < j + n; k++) covered[k] = 1;
                 lastAnchor = j + n - 1;
