@@ -131,3 +131,9 @@ test('a word inside a phrase already read does not start another finding', () =>
   assert.equal(state(list, 'sore_throat')?.present, true);
   assert.equal(state(list, 'thyroid_neck_tenderness'), undefined, 'the thyroid cartilage is the larynx, not the thyroid');
 });
+
+test('numbness and tingling compose with locations: around the mouth, in the feet', () => {
+  const r = find('Numbness or tingling in both arms and legs and around your mouth.');
+  assert.equal(state(r, 'perioral_tingling')?.present, true);
+  assert.equal(state(find('Do you have numbness, loss of sensation or tingling in the feet: yes.'), 'stocking_glove_sensory_loss')?.present, true);
+});
