@@ -247,20 +247,34 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   return out;
 }
 
-const ANSWER_NO_RE = /([^.!?;\n]*)[?:]\s*(?:no|n|none|nil|negative|absent|denied|denies)\s*(?=[.!;\n]|$)/g;
+const ANSWER_NO_RE = /[?:]\s*(?:no|n|none|nil|negative|absent|denied|denies)\s*$/;
 
 /** Character ranges of questions or labels whose answer is "no": "Chest pain? No.", "Travel: N". */
 function answeredNoRanges(lower: string): [number, number][] {
   const out: [number, number][] = [];
-  ANSWER_NO_RE.lastIndex = 0;
-  for (let m = ANSWER_NO_RE.exec(lower); m; m = ANSWER_NO_RE.exec(lower)) out.push([m.index, m.index + m[1].length]);
+  // one sentence at a time, so the pattern never scans past a sentence end
+  let start = 0;
+  for (let i = 0; i <= lower.length; i++) {
+    const ch = lower.charCodeAt(i);
+    if (i < lower.length && ch !== 46 /* . */ && ch !== 33 /* ! */ && ch !== 59 /* ; */ && ch !== 10 /* \n */) continue;
+    if (i > start) {
+      const seg = lower.slice(start, i);
+      const m = ANSWER_NO_RE.exec(seg);
+      if (m) out.push([start + seg.lastIndexOf('?', m.index - 1) + 1, start + m.index]);
+    }
+    start = i + 1;
+  }
   return out;
 }
 
-function trieEntry(ckb: CompiledKb, words: string[]) {
-  let node = ckb.trie.next.get(words[0]);
-  for (let k = 1; node && k < words.length; k++) node = node.next.get(words[k]);
-  return node?.entry;
+/** The trie entry of a template with its {loc} filled by toks[j, j + n), without building the phrase. */
+function templateEntry(ckb: CompiledKb, tpl: string[], toks: Tok[], j: number, n: number) {
+  let node: CompiledKb['trie'] | undefined = ckb.trie;
+  for (const w of tpl) {
+    if (w === '{loc}') { for (let k = j; node && k < j + n; k++) node = node.next.get(toks[k].t); } else node = node.next.get(w);
+    if (!node) return undefined;
+  }
+  return node.entry;
 }
 
 const BAG_SLACK = 4;
@@ -356,7 +370,8 @@ function composeMatches(ckb: CompiledKb, composers: ParserTables['composers'], b
       let lastAnchor = -Infinity;
       for (let j = start; j < end; j++) {
         if (isCue(toks[j].t) || cueMatchEnds.has(j)) { lastAnchor = j; continue; }
-        if (covered[j]) continue;
+        // every word of a location is a vocabulary word, else no template can match
+        if (covered[j] || !ckb.vocabularyTokens.has(toks[j].t)) continue;
         // a location is read only next to its cue or as the next item of a list that follows it
         // ("pain somewhere: tonsil (R), pharynx, under the jaw"), not anywhere in a long sentence
         const nextCue = cues.find((k) => k > j);
@@ -368,13 +383,12 @@ function composeMatches(ckb: CompiledKb, composers: ParserTables['composers'], b
         for (const n of COMPOSE_SPANS) {
           if (j + n > end) continue;
           let free = true;
-          for (let k = j; k < j + n; k++) if (covered[k] || isCue(toks[k].t)) { free = false; break; }
+          for (let k = j; k < j + n; k++) if (covered[k] || isCue(toks[k].t) || !ckb.vocabularyTokens.has(toks[k].t)) { free = false; break; }
           if (!free) continue;
-          const loc = toks.slice(j, j + n).map((t) => t.t);
           for (let ci = 0; ci < composers.length && !covered[j]; ci++) {
             if (dist[ci] !== nearest) continue;
             for (const tpl of composers[ci].templates) {
-              const e = trieEntry(ckb, tpl.flatMap((w) => (w === '{loc}' ? loc : [w])));
+              const e = templateEntry(ckb, tpl, toks, j, n);
               if (e) {
                 // a location whose finding is already read is still used up, so its words make nothing else
                 // ("tonsil (L), thyroid cartilage": not thyroid tenderness)
