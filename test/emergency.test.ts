@@ -82,9 +82,12 @@ test('findings raise flags with the patient\'s words quoted: thunderclap headach
   assert.equal(flagsFor({ text: 'Mild runny nose and sneezing since yesterday.', patient: { age: 30, sex: 'female' } }).filter((f) => f.urgency === 'emergency').length, 0, 'a cold raises no emergency');
 });
 
-test('airway and collapse signs: stridor alone needs same-day care; collapse after an allergen is anaphylaxis; eyes forced upward after an antipsychotic is acute dystonia', () => {
+test('airway and collapse signs: stridor needs same-day care in a child and is an emergency in an adult; collapse after an allergen is anaphylaxis; eyes forced upward after an antipsychotic is acute dystonia', () => {
   const level = (req: DiagnosisRequestT) => assessUrgency(flagsFor(req)).level;
-  assert.equal(level({ text: 'I have noticed a high pitched sound when breathing in.', patient: { age: 29, sex: 'male' } }), 'urgent');
+  assert.equal(level({ text: 'I have noticed a high pitched sound when breathing in.', patient: { age: 29, sex: 'male' } }), 'emergency');
+  assert.equal(level({ text: 'He makes a high pitched sound when breathing in when he cries.', patient: { age: 4, sex: 'male' } }), 'urgent');
+  const ears = flagsFor({ text: 'I hear a high pitched sound in my ears.', patient: { age: 40, sex: 'female' } });
+  assert.ok(!ears.some((f) => /stridor/i.test(f.label)), `tinnitus is not stridor: ${ears.map((f) => f.id).join(', ')}`);
   assert.equal(level({ text: 'Noisy high-pitched breathing in, struggling to breathe at rest.', patient: { age: 3, sex: 'male' } }), 'emergency');
   assert.equal(level({ text: 'Ate something I am allergic to, itchy rash all over, then I lost consciousness.', patient: { age: 30, sex: 'male' } }), 'emergency');
   const dystonia = flagsFor({ text: 'Started an antipsychotic 3 days ago. Unable to control the direction of my eyes, and I felt like I was suffocating.', patient: { age: 32, sex: 'female' } });
