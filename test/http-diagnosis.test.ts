@@ -22,6 +22,10 @@ test('POST /v1/diagnosis answers the full contract and the session is stored', a
   const probs = body.conditions.map((c: { probability: number }) => c.probability);
   assert.deepEqual([...probs].sort((a, b) => b - a), probs, 'ranked by probability');
   assert.ok(body.symptoms.some((x: { id: string; present: boolean }) => x.id === 'chest_pain' && x.present));
+  // broader findings implied by a recognised one name it ("tearing chest pain" → chest pain)
+  for (const x of body.symptoms.filter((y: { match?: string }) => y.match === 'implied')) {
+    assert.ok(body.symptoms.some((y: { id: string; match?: string }) => y.id === x.implied_by && y.match !== 'implied'), `${x.id} implied by ${x.implied_by}`);
+  }
   assert.ok(body.symptoms.some((x: { id: string; present: boolean }) => x.id === 'nausea' && !x.present));
   assert.equal(typeof body.explanation, 'string');
   assert.deepEqual(body.degraded, []);

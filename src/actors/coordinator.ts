@@ -159,13 +159,27 @@ export class Coordinator {
     }
   }
 
+  /**
+   * The findings as recognised, then the broader findings they imply ("tearing chest pain" → chest pain), marked
+   * `match: "implied"` with the finding they come from, so that a client looking for the general finding sees it.
+   */
   private symptomsOut(ev: Evidence) {
-    return ev.recognised.map((r) => ({
+    const out: Record<string, unknown>[] = ev.recognised.map((r) => ({
       id: r.id, label: r.label, present: r.present, confidence: r.confidence, context: r.context, match: r.match,
       ...(r.source.end > 0 ? { source: r.source } : {}),
       ...(r.severity !== undefined ? { severity: r.severity } : {}), ...(r.onset ? { onset: r.onset } : {}),
       ...(r.duration_hours !== undefined ? { duration_hours: Math.round(r.duration_hours * 100) / 100 } : {}), ...(r.laterality ? { laterality: r.laterality } : {}),
     }));
+    const listed = new Set(ev.recognised.map((r) => r.id));
+    for (const r of ev.recognised) {
+      if (!r.present || !ev.present.has(r.id)) continue;
+      for (const a of this.ckb.ancestors.get(r.id) ?? []) {
+        if (listed.has(a) || !ev.present.has(a)) continue;
+        listed.add(a);
+        out.push({ id: a, label: this.ckb.findingById.get(a)?.label ?? a, present: true, confidence: r.confidence, context: r.context, match: 'implied', implied_by: r.id, ...(r.source.end > 0 ? { source: r.source } : {}) });
+      }
+    }
+    return out;
   }
 
   async triage(req: DiagnosisRequestT) {

@@ -49,6 +49,8 @@ export const RecognisedSymptom = Type.Object({
   source: Type.Optional(Span), context: Type.Optional(Type.String()), severity: Type.Optional(Type.Number()),
   onset: Type.Optional(Type.String()), duration_hours: Type.Optional(Type.Number()), laterality: Type.Optional(Type.String()),
   match: Type.Optional(Type.String()),
+  /** for match "implied": the recognised finding that implies this broader one */
+  implied_by: Type.Optional(Type.String()),
 });
 
 export const RedFlagOut = Type.Object({ id: Type.String(), label: Type.String(), urgency: Type.String(), action: Type.String(), evidence: Type.Array(Type.String()) });
