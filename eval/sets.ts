@@ -128,7 +128,8 @@ export const S2D_ICD: Record<string, string[]> = {
 
 export function symptom2disease(): EvalCase[] {
   const rows = parseCsv(readFileSync(`${DATA}symptom2disease/Symptom2Disease.csv`, 'utf8'));
-  return rows.slice(1).filter((r) => r.length >= 3).map((r) => ({ id: `s2d-${r[0]}`, request: { text: r[2] }, gold: r[1], accept: S2D_ICD[r[1]] ?? [] }));
+  // the file's first column restarts per label, so cases are numbered by their line
+  return rows.slice(1).filter((r) => r.length >= 3).map((r, i) => ({ id: `s2d-${i + 1}`, request: { text: r[2] }, gold: r[1], accept: S2D_ICD[r[1]] ?? [] }));
 }
 
 export function loadSet(name: string): EvalCase[] {
