@@ -137,3 +137,13 @@ test('numbness and tingling compose with locations: around the mouth, in the fee
   assert.equal(state(r, 'perioral_tingling')?.present, true);
   assert.equal(state(find('Do you have numbness, loss of sensation or tingling in the feet: yes.'), 'stocking_glove_sensory_loss')?.present, true);
 });
+
+test('a relative\'s diagnosis is family history, even through "diagnosed with"; "not relieved by" negates nothing after it', () => {
+  const r = find('His sister was diagnosed with breast cancer.');
+  assert.ok(r.findings.every((f) => f.id.startsWith('family_')), `only family findings: ${r.findings.map((f) => f.id).join(', ')}`);
+  assert.ok(r.findings.length > 0);
+  assert.equal(find('Her mother was diagnosed with sickle cell anaemia.').findings.some((f) => f.id === 'hx_sickle_cell'), false);
+  assert.equal(state(find('She was diagnosed with asthma as a child.'), 'hx_asthma')?.present, true);
+  const pain = find('Severe chest pain not relieved by analgesia, radiating to the back.');
+  assert.equal(state(pain, 'pain_radiating_to_back')?.present, true);
+});

@@ -185,6 +185,9 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   const cueAt = (set: PhraseSet) => { const a = new Int8Array(toks.length); for (let i = 0; i < toks.length; i++) a[i] = set.matchAt(toks, i); return a; };
   const neg = cueAt(tables.negPre), brk = cueAt(tables.breakers), hist = cueAt(tables.historyPre), fam = cueAt(tables.familyPre), hypo = cueAt(tables.hypoPre);
   const negPost = cueAt(tables.negPost), modPre = cueAt(tables.modifierPre);
+  // words inside a history, family or hypothetical cue ("diagnosed with") are not scope breakers ("with")
+  const inCue = new Uint8Array(toks.length);
+  for (const a of [hist, fam, hypo]) for (let i = 0; i < toks.length; i++) for (let k = i; k < i + a[i]; k++) inCue[k] = 1;
   const inMatch = new Uint8Array(toks.length);
   for (const m of matches) for (let k = m.i; k < m.i + m.n; k++) inMatch[k] = 1;
 
@@ -195,13 +198,18 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
     let negated = false, context: Context = 'patient';
     // look back within the sentence: the nearest cue wins, a scope breaker stops the look-back
     for (let k = m.i - 1, dist = 0; k >= 0 && toks[k].sent === sent && dist < NEG_WINDOW; k--, dist++) {
-      if (inMatch[k] === 0 && brk[k] && !neg[k]) break;
+      if (inMatch[k] === 0 && brk[k] && !neg[k] && !inCue[k]) break;
       // family and hypothetical cues count even inside another finding's phrase ("mother had diabetes")
       if (fam[k] && k + fam[k] <= m.i) { context = 'family'; break; }
       if (hypo[k] && k + hypo[k] <= m.i) { context = 'hypothetical'; break; }
       if (inMatch[k]) continue;
+      // "pain not relieved by analgesia, radiating to the back": a modifier cue ends what a negation before it covers
+      if (modPre[k] && k + modPre[k] <= m.i) break;
       if (neg[k] && k + neg[k] <= m.i) { negated = true; break; }
       if (hist[k] && k + hist[k] <= m.i && dist < 6) {
+        // "his sister was diagnosed with X", "no family history of X": a family cue just before the history cue wins
+        for (let j = k - 1; j >= Math.max(0, k - 4) && toks[j].sent === sent; j--) if (fam[j]) { context = 'family'; break; }
+        if (context === 'family') break;
         // "no history of X", "no known allergies": a negation right before the history cue negates the finding
         for (let j = k - 1; j >= Math.max(0, k - 2); j--) if (neg[j] && toks[j].sent === sent) negated = true;
         if (!negated) context = 'history';
@@ -222,10 +230,11 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
     for (let k = m.i - 1; k >= Math.max(0, m.i - 4) && toks[k].clause === toks[m.i].clause && !inMatch[k]; k--) if (modPre[k] && k + modPre[k] >= m.i - 1) { modifies = true; break; }
     if (modifies) continue;
     const first = toks[m.i], last = toks[m.i + m.n - 1];
-    for (const id of m.ids) {
-      const f = ckb.findingById.get(id);
-      if (!f) continue;
-      if (context === 'family' && !id.startsWith('family_')) continue;
+    for (const spoken of m.ids) {
+      // a relative's condition is the patient's family history of it, where the vocabulary has that finding
+      const id = context === 'family' && !spoken.startsWith('family_') ? familyFinding(ckb, spoken) : spoken;
+      const f = id ? ckb.findingById.get(id) : undefined;
+      if (!id || !f) continue;
       if (context === 'hypothetical') continue;
       // for history/risk items the history cue is exactly what they express
       const ctx: Context = context === 'history' && (f.kind === 'history' || f.kind === 'risk_factor' || f.kind === 'exposure') ? 'patient' : context;
@@ -245,6 +254,12 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   if (demo.age !== undefined) out.age = demo.age;
   if (demo.sex) out.sex = demo.sex;
   return out;
+}
+
+/** The family-history finding of a condition or history finding ("coeliac_disease" → "family_hx_coeliac_disease"). */
+function familyFinding(ckb: CompiledKb, id: string): string | undefined {
+  const base = id.replace(/^hx_/, '');
+  return [`family_hx_${base}`, `family_${base}`].find((x) => ckb.findingById.has(x));
 }
 
 const ANSWER_NO_RE = /[?:]\s*(?:no|n|none|nil|negative|absent|denied|denies)\s*$/;
