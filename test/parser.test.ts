@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseText } from '../src/actors/classifier/parser.ts';
 import { realKb } from './helpers/kb.ts';
+import { semanticHitCovered } from '../src/actors/classifier/classify.ts';
 
 const ckb = realKb();
 const find = (text: string) => parseText(ckb, text);
@@ -146,4 +147,13 @@ test('a relative\'s diagnosis is family history, even through "diagnosed with"; 
   assert.equal(state(find('She was diagnosed with asthma as a child.'), 'hx_asthma')?.present, true);
   const pain = find('Severe chest pain not relieved by analgesia, radiating to the back.');
   assert.equal(state(pain, 'pain_radiating_to_back')?.present, true);
+});
+
+test('an encoder hit stands for a text only when the text holds the phrase\'s words: it may not add meaning', () => {
+  assert.equal(semanticHitCovered(ckb, 'finger', 'trigger finger'), false);
+  assert.equal(semanticHitCovered(ckb, 'normal urine output', 'no urine output'), false);
+  assert.equal(semanticHitCovered(ckb, 'family history', 'family history of mi'), false);
+  assert.equal(semanticHitCovered(ckb, 'do you work in construction', 'work in construction'), true);
+  assert.equal(semanticHitCovered(ckb, 'my chest has been hurting', 'chest has been hurting'), true);
+  assert.equal(semanticHitCovered(ckb, 'intense coughng fits', 'intense coughing fits'), true, 'one typing error is tolerated');
 });

@@ -25,7 +25,7 @@ import { WorkerPool } from '../runtime/pool/pool.ts';
 import { MicroBatcher } from '../runtime/batcher.ts';
 import { withDeadline } from '../runtime/deadline.ts';
 import type { DiagnosisRequestT } from '../http/schemas.ts';
-import { classify, type Classified } from './classifier/classify.ts';
+import { classify, semanticHitCovered, type Classified } from './classifier/classify.ts';
 import type { ParsedFinding } from './classifier/parser.ts';
 import type { PhraseHit } from './matcher/inference.ts';
 import { buildModelTables, encodeCase, evidenceWeights, AGE_BANDS, SEXES, type ModelTables, type EncodedCase } from './matcher/model.ts';
@@ -144,8 +144,8 @@ export class Coordinator {
       const ev = cl.evidence;
       hits.forEach((h, i) => {
         const best = h[0];
-        if (!best || best.similarity < SEMANTIC_MIN_SIMILARITY) return;
         const u = cl.unplaced[i];
+        if (!best || best.similarity < SEMANTIC_MIN_SIMILARITY || !semanticHitCovered(this.ckb, u.text, best.phrase)) return;
         const f = this.ckb.findingById.get(best.finding);
         if (!f || ev.present.has(f.id) || ev.absent.has(f.id)) return;
         const pf: ParsedFinding = { id: f.id, label: f.label, present: u.present, confidence: Math.round(best.similarity * 0.9 * 100) / 100, context: 'patient', match: 'repaired', source: u.source ?? { start: 0, end: 0 }, text: u.text };

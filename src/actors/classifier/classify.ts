@@ -8,7 +8,7 @@
  * in the inference pool (see coordinator).
  */
 import type { CompiledKb } from '../../kb/compile.ts';
-import { tokenize } from '../../kb/compile.ts';
+import { tokenize, stem, editDistanceAtMost } from '../../kb/compile.ts';
 import type { DiagnosisRequestT } from '../../http/schemas.ts';
 import { parseText, parserTables, type ParsedFinding } from './parser.ts';
 import { finalizeEvidence, resolveFindingPhrase, type Evidence, type Sex } from '../evidence.ts';
@@ -81,4 +81,22 @@ function unplacedClauses(ckb: CompiledKb, text: string, found: ParsedFinding[]):
     out.push({ text: toks.join(' '), present, source: { start, end } });
   }
   return out;
+}
+
+const NEGATION_WORDS = new Set(['no', 'not', 'without', 'non', 'never']);
+
+/**
+ * Whether an encoder hit may stand for a text: every content word of the vocabulary phrase (negations included)
+ * must be in the text, up to a suffix or one typing error. The encoder tolerates word order, extra words and
+ * misspellings; it must not add meaning ("finger" is not "trigger finger", "normal urine output" is not
+ * "no urine output").
+ */
+export function semanticHitCovered(ckb: CompiledKb, text: string, phrase: string): boolean {
+  const stop = parserTables(ckb).stopwords;
+  const have = tokenize(text).map((t) => ({ t, st: stem(t) }));
+  return tokenize(phrase).every((t) => {
+    if (stop.has(t) && !NEGATION_WORDS.has(t)) return true;
+    const st = stem(t);
+    return have.some((h) => h.st === st || (t.length > 4 && editDistanceAtMost(h.t, t, 1)));
+  });
 }
