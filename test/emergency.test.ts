@@ -80,6 +80,11 @@ test('findings raise flags with the patient\'s words quoted: thunderclap headach
   assert.ok(c.evidence.some((e) => /sweat/i.test(e)), `quotes the sweating: ${JSON.stringify(c.evidence)}`);
 
   assert.equal(flagsFor({ text: 'Mild runny nose and sneezing since yesterday.', patient: { age: 30, sex: 'female' } }).filter((f) => f.urgency === 'emergency').length, 0, 'a cold raises no emergency');
+
+  // a flag on a broad finding quotes the words of the narrower one that implies it
+  const tearing = flagsFor({ text: 'Sudden tearing chest pain, fainted once. BP 85/50.', patient: { age: 60, sex: 'male' } });
+  const quotes = tearing.flatMap((f) => f.evidence);
+  assert.ok(quotes.length > 0 && quotes.every((e) => !/^Chest pain$/i.test(e)), `quotes words, not labels: ${JSON.stringify(quotes)}`);
 });
 
 test('airway and collapse signs: stridor needs same-day care in a child and is an emergency in an adult; collapse after an allergen is anaphylaxis; eyes forced upward after an antipsychotic is acute dystonia', () => {

@@ -26,9 +26,12 @@ const TIME_TO_CARE: Record<Urgency, UrgencyResult['time_to_care']> = {
   emergency: 'immediately', urgent: 'within 24 hours', routine: 'within days', self_care: 'self care',
 };
 
-/** Evidence quoted for a finding: the patient's own words where we have them, else the finding's label. */
+/**
+ * Evidence quoted for a finding: the patient's own words where we have them (those of a narrower finding that
+ * implies it, "tearing chest pain" for chest pain), else the finding's label.
+ */
 function quote(ckb: CompiledKb, ev: Evidence, id: string): string {
-  const r = ev.recognised.find((x) => x.id === id && x.present);
+  const r = ev.recognised.find((x) => x.id === id && x.present) ?? ev.recognised.find((x) => x.present && ckb.ancestors.get(x.id)?.includes(id));
   return r?.text ? `"${r.text}"` : ckb.findingById.get(id)?.label ?? id;
 }
 
