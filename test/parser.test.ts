@@ -157,3 +157,10 @@ test('an encoder hit stands for a text only when the text holds the phrase\'s wo
   assert.equal(semanticHitCovered(ckb, 'my chest has been hurting', 'chest has been hurting'), true);
   assert.equal(semanticHitCovered(ckb, 'intense coughng fits', 'intense coughing fits'), true, 'one typing error is tolerated');
 });
+
+test('pain under the jaw is its own finding (submandibular), neither jaw pain nor, by itself, swollen nodes', () => {
+  const r = find('Do you feel pain somewhere: tonsil(R), pharynx, under the jaw.');
+  assert.equal(state(r, 'submandibular_pain')?.present, true);
+  assert.equal(state(r, 'jaw_pain'), undefined);
+  assert.equal(state(r, 'tender_anterior_cervical_nodes'), undefined);
+});
