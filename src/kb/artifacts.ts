@@ -3,6 +3,7 @@
  * models/build/manifest.json records the hash of every knowledge-base file; the runtime refuses stale
  * artifacts, so an edit to the knowledge base cannot ship with old models.
  */
+import { CALIBRATION } from '../../models/calibration.ts';
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -11,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 export const BUILD_DIR = process.env.EDGE_DDX_BUILD_DIR ?? fileURLToPath(new URL('../../models/build/', import.meta.url));
 export const MANIFEST_FILE = join(BUILD_DIR, 'manifest.json');
 /** Bumped whenever the build's code changes what it writes. */
-export const BUILD_FORMAT = 3;
+export const BUILD_FORMAT = 4;
 
 export interface Manifest {
   format: number;
@@ -31,11 +32,13 @@ function listFiles(dir: string): string[] {
   });
 }
 
-/** sha256 over the knowledge base's JSON files (path and bytes), in a fixed order. */
+/** sha256 over the knowledge base's JSON files (path and bytes), in a fixed order, and the fitted model parameters. */
 export function kbHash(kbDir: string): string {
   const h = createHash('sha256');
   for (const f of listFiles(kbDir)) { h.update(relative(kbDir, f)); h.update('\0'); h.update(readFileSync(f)); h.update('\0'); }
   h.update(`format:${BUILD_FORMAT}`);
+  // the fitted parameters are compiled into the model too: changing them makes the artifacts stale
+  h.update(JSON.stringify(CALIBRATION));
   return h.digest('hex');
 }
 

@@ -195,6 +195,8 @@ export const QualifiersFile = Type.Object({
   pain_compose: Type.Array(Type.String({ pattern: '\\{loc\\}' })),
   /** further cue-word + location compositions read like the pain one ("swelling … ankle" → "ankle swelling") */
   compose: Type.Optional(Type.Array(Type.Object({ name: Type.String(), cues: Type.Array(Type.String()), templates: Type.Array(Type.String({ pattern: '\\{loc\\}' })) }, { additionalProperties: false }))),
+  /** share of the population in each age band, to average age multipliers when a case gives no age */
+  population_age_shares: Type.Optional(Type.Record(Type.String(), Type.Number({ minimum: 0, maximum: 1 }))),
   patient_map: Type.Object({ pregnant_finding: Id, fertile_age_years: Type.Tuple([Type.Number(), Type.Number()]), breastfeeding_finding: Type.Optional(Id), ckd_finding: Type.Optional(Id) }, { additionalProperties: true }),
   sources: Sources,
 }, { additionalProperties: true });

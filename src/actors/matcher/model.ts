@@ -13,7 +13,10 @@ import type { CompiledKb } from '../../kb/compile.ts';
 import type { ConditionT } from '../../kb/schema.ts';
 import type { Evidence } from '../evidence.ts';
 
-export const AGE_BANDS = ['lt1', '1-4', '5-14', '15-24', '25-44', '45-64', '65+'] as const;
+/** Age bands of the priors; `unknown` is the population average, used when the case gives no age. */
+export const AGE_BANDS = ['lt1', '1-4', '5-14', '15-24', '25-44', '45-64', '65+', 'unknown'] as const;
+const KNOWN_BANDS = AGE_BANDS.slice(0, -1) as Exclude<(typeof AGE_BANDS)[number], 'unknown'>[];
+const UNKNOWN_AGE = AGE_BANDS.length - 1;
 export const SEXES = ['male', 'female'] as const;
 
 export interface ModelParams {
@@ -96,7 +99,12 @@ export function buildModelTables(ckb: CompiledKb, params: ModelParams = DEFAULT_
       wAbsent[fi * C + ci] = Math.log(1 - pf);
     }
     bias[ci] = params.priorWeight * Math.log(c.prior.per_100k);
-    AGE_BANDS.forEach((b, bi) => { wAge[bi * C + ci] = Math.log(Math.max(params.minMultiplier, c.prior.age?.[b] ?? 1)); });
+    KNOWN_BANDS.forEach((b, bi) => { wAge[bi * C + ci] = Math.log(Math.max(params.minMultiplier, c.prior.age?.[b] ?? 1)); });
+    // no age given: the age multiplier averaged over the population's age distribution (a condition of infants is
+    // rare in a patient of unknown age)
+    const shares = ckb.kb.qualifiers.population_age_shares;
+    const avg = shares ? KNOWN_BANDS.reduce((sum, b) => sum + (shares[b] ?? 0) * (c.prior.age?.[b] ?? 1), 0) : 1;
+    wAge[UNKNOWN_AGE * C + ci] = Math.log(Math.max(params.minMultiplier, avg));
     SEXES.forEach((s, si) => { wSex[si * C + ci] = Math.log(Math.max(params.minMultiplier, c.prior.sex?.[s] ?? 1)); });
   });
   const unmentioned = Float32Array.from(ckb.findings, (f) => (f.kind === 'symptom' ? params.unmentionedWeight : f.kind === 'sign' ? params.unmentionedSignWeight
@@ -134,7 +142,7 @@ export function encodeCase(ckb: CompiledKb, t: Pick<ModelTables, 'F' | 'unmentio
   for (const id of ev.present) { const i = ckb.findingIndex.get(id); if (i !== undefined) { present[i] = weights?.get(id) ?? 1; absent[i] = 0; } }
   for (const id of ev.absent) { const i = ckb.findingIndex.get(id); if (i !== undefined) absent[i] = weights?.get(id) ?? 1; }
   const age = new Float32Array(AGE_BANDS.length), sex = new Float32Array(SEXES.length);
-  if (ev.age !== undefined) age[ageBand(ev.age)] = 1;
+  age[ev.age !== undefined ? ageBand(ev.age) : UNKNOWN_AGE] = 1;
   if (ev.sex) sex[SEXES.indexOf(ev.sex)] = 1;
   return { present, absent, age, sex };
 }
