@@ -35,3 +35,13 @@ test('a case without an age is encoded in the unknown band, a case with one in i
   assert.equal(adult[unknown], 0);
   assert.equal(adult.reduce((a, b) => a + b, 0), 1);
 });
+
+test('a finding\'s own default probability replaces the model default for conditions that do not list it', () => {
+  const f = ckb.findings.find((x) => x.default_p !== undefined);
+  assert.ok(f, 'the knowledge base sets default_p somewhere');
+  const fi = ckb.findingIndex.get(f.id)!;
+  const unlisted = ckb.conditions.findIndex((c) => !c.findings.some((x) => x.id === f.id) && !(c.risk_factors ?? []).some((r) => r.id === f.id)
+    && !c.findings.some((x) => (ckb.ancestors.get(x.id) ?? []).includes(f.id)));
+  assert.ok(unlisted >= 0);
+  assert.ok(Math.abs(t.p[fi * t.C + unlisted] - Math.max(0.001, f.default_p!)) < 1e-6);
+});

@@ -33,6 +33,11 @@ export const Finding = Type.Object({
   parent: Type.Optional(Id),
   ambiguous: Type.Optional(Type.Array(Type.String())),
   vital: Type.Optional(VitalComparison),
+  /**
+   * P(finding | a condition that does not list it), where the model's default (2% for symptoms and signs, 10% for
+   * history) is far from the truth: a sign that hardly occurs outside the conditions listing it (stridor)
+   */
+  default_p: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 0.5 })),
   sources: Type.Optional(Sources),
 }, { additionalProperties: true });
 

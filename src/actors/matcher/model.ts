@@ -75,7 +75,7 @@ export function buildModelTables(ckb: CompiledKb, params: ModelParams = DEFAULT_
   const F = ckb.findings.length, C = ckb.conditions.length;
   const wPresent = new Float32Array(F * C), wAbsent = new Float32Array(F * C), p = new Float32Array(F * C);
   const wAge = new Float32Array(AGE_BANDS.length * C), wSex = new Float32Array(SEXES.length * C), bias = new Float32Array(C);
-  const defaults = ckb.findings.map((f) => (HISTORY_KINDS.has(f.kind) ? params.defaultHistoryP : params.defaultSymptomP));
+  const defaults = ckb.findings.map((f) => f.default_p ?? (HISTORY_KINDS.has(f.kind) ? params.defaultHistoryP : params.defaultSymptomP));
 
   ckb.conditions.forEach((c: ConditionT, ci) => {
     const listed = new Map<number, number>();
