@@ -164,3 +164,11 @@ test('pain under the jaw is its own finding (submandibular), neither jaw pain no
   assert.equal(state(r, 'jaw_pain'), undefined);
   assert.equal(state(r, 'tender_anterior_cervical_nodes'), undefined);
 });
+
+test('a negation does not reach past a comma into a clause with a new subject, but still runs over a list', () => {
+  const r = find("Even when I don't have anything acidic in my stomach, I constantly have a sour taste in my mouth.");
+  assert.equal(state(r, 'acid_brash')?.present, true);
+  const list = find('No fever, chills, or cough. No nausea, I have a headache.');
+  for (const id of ['fever', 'chills', 'cough', 'nausea']) assert.equal(state(list, id)?.present, false, id);
+  assert.equal(state(list, 'headache')?.present, true);
+});
