@@ -172,3 +172,9 @@ test('a negation does not reach past a comma into a clause with a new subject, b
   for (const id of ['fever', 'chills', 'cough', 'nausea']) assert.equal(state(list, id)?.present, false, id);
   assert.equal(state(list, 'headache')?.present, true);
 });
+
+test('decimals stay numbers, "did not" negates, and a negation cue may run into its phrase', () => {
+  assert.equal(state(find('He had lost 6.8 kg in the last 3 months.'), 'weight_loss')?.present, true);
+  assert.equal(state(find("She feels nauseated but didn't vomit."), 'vomiting')?.present, false);
+  assert.equal(state(find('No history of kidney stones.'), 'hx_kidney_stones')?.present, false);
+});

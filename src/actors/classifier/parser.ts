@@ -37,7 +37,7 @@ export interface ParseResult {
 
 interface Tok { t: string; start: number; end: number; sent: number; clause: number; repaired: boolean }
 
-const WORD_RE = /[a-z0-9]+(?:['\-][a-z0-9]+)*|[/%+?]|[.;!\n:,()]/g;
+const WORD_RE = /\d+\.\d+|[a-z0-9]+(?:['\-][a-z0-9]+)*|[/%+?]|[.;!\n:,()]/g;
 
 export interface ParserTables {
   negPre: PhraseSet; negPost: PhraseSet; modifierPre: PhraseSet; breakers: PhraseSet; historyPre: PhraseSet; familyPre: PhraseSet; hypoPre: PhraseSet;
@@ -133,7 +133,7 @@ function tokenizeWithOffsets(ckb: CompiledKb, tables: ParserTables, lower: strin
     const w = m[0];
     const start = m.index, end = start + w.length;
     if (w === '.' || w === ';' || w === '!' || w === '\n' || w === '?') {
-      // a dot between digits ("39.2") is not a sentence end; digit-dot-digit never reaches here as one token
+      // a dot between digits ("39.2", "6.8 kg") is part of the number token, never a sentence end
       sent++;
       clause++;
       continue;
@@ -208,7 +208,8 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
       if (inMatch[k]) continue;
       // "pain not relieved by analgesia, radiating to the back": a modifier cue ends what a negation before it covers
       if (modPre[k] && k + modPre[k] <= m.i) break;
-      if (neg[k] && k + neg[k] <= m.i) { negated = true; break; }
+      // a negation cue may run into the phrase it negates ("no history of" + "history of kidney stones")
+      if (neg[k]) { negated = true; break; }
       if (hist[k] && k + hist[k] <= m.i && dist < 6) {
         // "his sister was diagnosed with X", "no family history of X": a family cue just before the history cue wins
         for (let j = k - 1; j >= Math.max(0, k - 4) && toks[j].sent === sent; j--) if (fam[j]) { context = 'family'; break; }
