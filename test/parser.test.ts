@@ -178,3 +178,12 @@ test('decimals stay numbers, "did not" negates, and a negation cue may run into 
   assert.equal(state(find("She feels nauseated but didn't vomit."), 'vomiting')?.present, false);
   assert.equal(state(find('No history of kidney stones.'), 'hx_kidney_stones')?.present, false);
 });
+
+test('a relative who reports about the patient does not turn the report into family history', () => {
+  const r = find('Her brother noticed she was confused and feverish.');
+  assert.equal(state(r, 'confusion')?.present, true);
+  assert.equal(state(r, 'confusion')?.context, 'patient');
+  assert.equal(state(r, 'fever')?.present, true);
+  assert.equal(state(find('Her mother had diabetes.'), 'family_hx_diabetes')?.present, true);
+  assert.equal(find('Her mother had diabetes.').findings.some((f) => f.id === 'hx_diabetes'), false);
+});

@@ -200,8 +200,11 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
     // look back within the sentence: the nearest cue wins, a scope breaker stops the look-back
     for (let k = m.i - 1, dist = 0; k >= 0 && toks[k].sent === sent && dist < NEG_WINDOW; k--, dist++) {
       if (inMatch[k] === 0 && brk[k] && !neg[k] && !inCue[k]) break;
-      // a clause that opens with a new subject ("…, I constantly have a sour taste") is out of an earlier cue's scope
+      // a clause that opens with a new subject ("…, I constantly have a sour taste") is out of an earlier cue's scope,
+      // and a relative who reports about the patient does not make the report family history ("her brother noticed
+      // she was confused", "my mother says I have asthma")
       if (toks[k].clause !== toks[k + 1].clause && SUBJECT_PRONOUNS.has(toks[k + 1].t)) break;
+      if (!inMatch[k] && SUBJECT_PRONOUNS.has(toks[k].t) && !neg[k]) break;
       // family and hypothetical cues count even inside another finding's phrase ("mother had diabetes")
       if (fam[k] && k + fam[k] <= m.i) { context = 'family'; break; }
       if (hypo[k] && k + hypo[k] <= m.i) { context = 'hypothetical'; break; }
