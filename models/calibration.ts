@@ -1,9 +1,13 @@
 /**
- * Parameters of the diagnosis model fitted on the dev sets (npm run eval), not per case:
- * the softmax temperature (calibration of the probabilities) and the weight of the semantic
- * (condition-profile similarity) signal. Changing them changes the built models.
+ * Parameters fitted on the dev sets (npm run eval), not per case. `model` and `semanticWeight` are compiled into
+ * the built models (changing them makes the artifacts stale): the softmax temperature, how much unmentioned
+ * findings count as absent, the prior's exponent, the weight of repaired mentions and of the semantic signal.
+ * `triage` sets how the differential raises urgency: a condition raises it to its own urgency from `conditionFloor`
+ * of the posterior; a can't-miss condition (severity ≤ `cantMissSeverity`) raises it to at least urgent from
+ * `cantMissFloor`.
  */
 export const CALIBRATION = {
-  model: { temperature: 1.0, unmentionedWeight: 0.2, unmentionedSignWeight: 0, unmentionedHistoryWeight: 0.2, priorWeight: 0.5, repairedWeight: 1, impliedWeight: 1 },
+  model: { temperature: 1.0, unmentionedWeight: 0.2, unmentionedSignWeight: 0, unmentionedHistoryWeight: 0.2, priorWeight: 0.5, repairedWeight: 1 },
   semanticWeight: 0.0,
+  triage: { conditionFloor: 0.15, cantMissFloor: 0.05, cantMissSeverity: 2 },
 } as const;

@@ -127,7 +127,7 @@ export class Coordinator {
     return c;
   }
 
-  /** Evidence weights: repaired (misspelled) mentions count a little less than exact ones. */
+  /** Evidence weights from the fitted parameters (repaired or word-order-free mentions; see ModelParams). */
   private weights(ev: Evidence): Map<string, number> | undefined {
     return evidenceWeights(ev, this.tables.params);
   }

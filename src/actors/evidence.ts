@@ -23,8 +23,6 @@ export interface Evidence {
   pregnant?: boolean;
   /** patient inputs that could not be resolved to a finding (never logged) */
   unresolved: number;
-  /** findings present or absent only by implication (an ancestor of a present one, a descendant of an absent one) */
-  implied?: Set<string>;
 }
 
 export function compareVital(v: number, c: VitalComparisonT): boolean {
@@ -62,10 +60,8 @@ export function finalizeEvidence(ckb: CompiledKb, ev: Evidence): Evidence {
     if (v === undefined) continue;
     if (compareVital(v, f.vital)) { ev.present.add(f.id); ev.absent.delete(f.id); } else if (!ev.present.has(f.id)) ev.absent.add(f.id);
   }
-  const stated = new Set([...ev.present, ...ev.absent]);
   for (const id of [...ev.present]) for (const a of ckb.ancestors.get(id) ?? []) { ev.present.add(a); ev.absent.delete(a); }
   for (const id of [...ev.absent]) for (const d of ckb.descendants.get(id) ?? []) if (!ev.present.has(d)) ev.absent.add(d);
-  ev.implied = new Set([...ev.present, ...ev.absent].filter((id) => !stated.has(id)));
   for (const id of ev.present) ev.absent.delete(id);
   // pregnancy last, so that nothing implied above (a child's "born at 32 weeks") outlives the patient block
   const { pregnant_finding: preg, fertile_age_years: [minAge, maxAge] } = ckb.kb.qualifiers.patient_map;

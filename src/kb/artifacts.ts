@@ -4,6 +4,7 @@
  * artifacts, so an edit to the knowledge base cannot ship with old models.
  */
 import { CALIBRATION } from '../../models/calibration.ts';
+import type { ModelParams } from '../actors/matcher/model.ts';
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -19,7 +20,7 @@ export interface Manifest {
   kbHash: string;
   findingIds: string[];
   conditionIds: string[];
-  params: { defaultSymptomP: number; defaultHistoryP: number; temperature: number; minMultiplier: number; unmentionedWeight: number; unmentionedSignWeight: number; unmentionedHistoryWeight: number; priorWeight: number; repairedWeight: number; impliedWeight: number; semanticWeight: number };
+  params: ModelParams & { semanticWeight: number };
   encoder: { buckets: number; dims: number; ngram: number; seed: number };
   phrases: { finding: string; phrase: string }[];
   files: Record<string, string>;
@@ -38,7 +39,7 @@ export function kbHash(kbDir: string): string {
   for (const f of listFiles(kbDir)) { h.update(relative(kbDir, f)); h.update('\0'); h.update(readFileSync(f)); h.update('\0'); }
   h.update(`format:${BUILD_FORMAT}`);
   // the fitted parameters are compiled into the model too: changing them makes the artifacts stale
-  h.update(JSON.stringify(CALIBRATION));
+  h.update(JSON.stringify({ model: CALIBRATION.model, semanticWeight: CALIBRATION.semanticWeight }));
   return h.digest('hex');
 }
 

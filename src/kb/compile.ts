@@ -8,10 +8,10 @@ import type { FindingT, ConditionT, DrugT, AllergyGroupT } from './schema.ts';
 
 export interface BagEntry { findingId: string; stems: string[] }
 
-/** A light suffix stripper so that "breathe", "breathing" and "breaths" meet, and "deeply" meets "deep". */
 /** irregular plurals of body words that the suffix rules below would not bring together */
 const IRREGULAR: Record<string, string> = { calves: 'calf', halves: 'half', feet: 'foot', teeth: 'tooth', knives: 'knife' };
 
+/** A light suffix stripper so that "breathe", "breathing" and "breaths" meet, and "deeply" meets "deep". */
 export function stem(t: string): string {
   let s = IRREGULAR[t] ?? t;
   if (s.length > 5 && s.endsWith('ing')) s = s.slice(0, -3);

@@ -83,8 +83,6 @@ function unplacedClauses(ckb: CompiledKb, text: string, found: ParsedFinding[]):
   return out;
 }
 
-const NEGATION_WORDS = new Set(['no', 'not', 'without', 'non', 'never']);
-
 /**
  * Whether an encoder hit may stand for a text: every content word of the vocabulary phrase (negations included)
  * must be in the text, up to a suffix or one typing error. The encoder tolerates word order, extra words and
@@ -92,10 +90,10 @@ const NEGATION_WORDS = new Set(['no', 'not', 'without', 'non', 'never']);
  * "no urine output").
  */
 export function semanticHitCovered(ckb: CompiledKb, text: string, phrase: string): boolean {
-  const stop = parserTables(ckb).stopwords;
+  const { stopwords: stop, negPre } = parserTables(ckb);
   const have = tokenize(text).map((t) => ({ t, st: stem(t) }));
   return tokenize(phrase).every((t) => {
-    if (stop.has(t) && !NEGATION_WORDS.has(t)) return true;
+    if (stop.has(t) && !negPre.has(t)) return true;
     const st = stem(t);
     return have.some((h) => h.st === st || (t.length > 4 && editDistanceAtMost(h.t, t, 1)));
   });

@@ -4,6 +4,7 @@
  * Urgency is the highest of: the red flags that fired, and the urgency that the leading conditions imply
  * (applied by the coordinator once the matcher answers, through `urgencyFromConditions`).
  */
+import { CALIBRATION } from '../../../models/calibration.ts';
 import type { CompiledKb } from '../../kb/compile.ts';
 import type { RedFlagT, TriggerT, Urgency } from '../../kb/schema.ts';
 import { compareVital, type Evidence } from '../evidence.ts';
@@ -18,8 +19,7 @@ export interface UrgencyResult {
   time_to_care: 'immediately' | 'within 24 hours' | 'within days' | 'self care';
 }
 
-/** probability from which a severity 1-2 condition in the differential raises urgency to at least urgent */
-const CANT_MISS_FLOOR = 0.05;
+const { conditionFloor, cantMissFloor, cantMissSeverity } = CALIBRATION.triage;
 
 export const URGENCY_RANK: Record<Urgency, number> = { self_care: 0, routine: 1, urgent: 2, emergency: 3 };
 const TIME_TO_CARE: Record<Urgency, UrgencyResult['time_to_care']> = {
@@ -75,15 +75,15 @@ export function detectRedFlags(ckb: CompiledKb, ev: Evidence): FiredFlag[] {
  * Combines fired red flags with the conditions' implied urgency. A condition raises urgency only in
  * proportion to its probability: the most urgent condition holding at least `minProbability` of the posterior.
  */
-export function assessUrgency(flags: FiredFlag[], conditions: { urgency: Urgency; probability: number; name: string; severity: number }[] = [], minProbability = 0.15): UrgencyResult {
+export function assessUrgency(flags: FiredFlag[], conditions: { urgency: Urgency; probability: number; name: string; severity: number }[] = [], minProbability: number = conditionFloor): UrgencyResult {
   let level: Urgency = flags.length ? flags[0].urgency : 'self_care';
   let action = flags.length ? flags[0].action : '';
   let score = flags.length ? (level === 'emergency' ? 0.95 : 0.75) : 0.1;
   // self-care only when a self-limiting condition leads with some confidence; an unclear picture needs a clinician
   if (!flags.length && !conditions.some((c) => c.probability >= minProbability)) level = 'routine';
   for (const c of conditions) {
-    // a can't-miss diagnosis (severity 1-2) still in the differential warrants at least urgent review
-    if (c.severity <= 2 && c.probability >= CANT_MISS_FLOOR && URGENCY_RANK[c.urgency] >= URGENCY_RANK.urgent && URGENCY_RANK[level] < URGENCY_RANK.urgent) {
+    // a can't-miss diagnosis (severity ≤ cantMissSeverity) still in the differential warrants at least urgent review
+    if (c.severity <= cantMissSeverity && c.probability >= cantMissFloor && URGENCY_RANK[c.urgency] >= URGENCY_RANK.urgent && URGENCY_RANK[level] < URGENCY_RANK.urgent) {
       level = 'urgent';
       action = `Cannot be excluded yet: ${c.name}. Arrange assessment within 24 hours, sooner if worse.`;
       score = Math.max(score, 0.6);

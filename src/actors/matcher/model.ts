@@ -42,15 +42,9 @@ export interface ModelParams {
   priorWeight: number;
   /** weight of a finding read through spelling repair or word-order-free matching (less certain than an exact phrase) */
   repairedWeight: number;
-  /**
-   * weight of a finding known only by implication: the parents of a stated finding ("epigastric pain" implies upper
-   * abdominal pain and abdominal pain) and the children of a denied one. Below 1 so that one statement is not
-   * counted once per level of the vocabulary's hierarchy.
-   */
-  impliedWeight: number;
 }
 
-export const DEFAULT_MODEL_PARAMS: ModelParams = { defaultSymptomP: 0.02, defaultHistoryP: 0.1, temperature: 1, minMultiplier: 1e-4, unmentionedWeight: 0, unmentionedSignWeight: 0, unmentionedHistoryWeight: 0, priorWeight: 1, repairedWeight: 1, impliedWeight: 1 };
+export const DEFAULT_MODEL_PARAMS: ModelParams = { defaultSymptomP: 0.02, defaultHistoryP: 0.1, temperature: 1, minMultiplier: 1e-4, unmentionedWeight: 0, unmentionedSignWeight: 0, unmentionedHistoryWeight: 0, priorWeight: 1, repairedWeight: 1 };
 
 export interface ModelTables {
   F: number;
@@ -77,6 +71,7 @@ export function buildModelTables(ckb: CompiledKb, params: ModelParams = DEFAULT_
   const wAge = new Float32Array(AGE_BANDS.length * C), wSex = new Float32Array(SEXES.length * C), bias = new Float32Array(C);
   const defaults = ckb.findings.map((f) => f.default_p ?? (HISTORY_KINDS.has(f.kind) ? params.defaultHistoryP : params.defaultSymptomP));
 
+  const shares = ckb.kb.qualifiers.population_age_shares;
   ckb.conditions.forEach((c: ConditionT, ci) => {
     const listed = new Map<number, number>();
     for (const x of c.findings) { const fi = ckb.findingIndex.get(x.id); if (fi !== undefined) listed.set(fi, x.p); }
@@ -102,7 +97,6 @@ export function buildModelTables(ckb: CompiledKb, params: ModelParams = DEFAULT_
     KNOWN_BANDS.forEach((b, bi) => { wAge[bi * C + ci] = Math.log(Math.max(params.minMultiplier, c.prior.age?.[b] ?? 1)); });
     // no age given: the age multiplier averaged over the population's age distribution (a condition of infants is
     // rare in a patient of unknown age)
-    const shares = ckb.kb.qualifiers.population_age_shares;
     const avg = shares ? KNOWN_BANDS.reduce((sum, b) => sum + (shares[b] ?? 0) * (c.prior.age?.[b] ?? 1), 0) : 1;
     wAge[UNKNOWN_AGE * C + ci] = Math.log(Math.max(params.minMultiplier, avg));
     SEXES.forEach((s, si) => { wSex[si * C + ci] = Math.log(Math.max(params.minMultiplier, c.prior.sex?.[s] ?? 1)); });
@@ -126,10 +120,10 @@ export function ageBand(age: number): number {
 }
 
 /** Per-finding weights of a case's evidence (1 where absent from the map). */
-export function evidenceWeights(ev: Evidence, params: Pick<ModelParams, 'repairedWeight' | 'impliedWeight'>): Map<string, number> | undefined {
-  let w: Map<string, number> | undefined;
-  if (params.impliedWeight !== 1) for (const id of ev.implied ?? []) (w ??= new Map()).set(id, params.impliedWeight);
-  if (params.repairedWeight !== 1) for (const r of ev.recognised) if (r.match === 'repaired' && !(ev.implied?.has(r.id))) (w ??= new Map()).set(r.id, params.repairedWeight);
+export function evidenceWeights(ev: Evidence, params: Pick<ModelParams, 'repairedWeight'>): Map<string, number> | undefined {
+  if (params.repairedWeight === 1) return undefined;
+  const w = new Map<string, number>();
+  for (const r of ev.recognised) if (r.match === 'repaired') w.set(r.id, params.repairedWeight);
   return w;
 }
 
