@@ -378,7 +378,7 @@ function afterPreposition(toks: Tok[], j: number): boolean {
 function composeMatches(ckb: CompiledKb, composers: ParserTables['composers'], breakers: Set<string>, toks: Tok[], matches: { i: number; n: number; ids: string[]; repaired: boolean }[]): void {
   const covered = new Uint8Array(toks.length);
   for (const m of matches) for (let k = m.i; k < m.i + m.n; k++) covered[k] = 1;
-  const isCue = (t: string) => composers.some((c) => c.cues.has(t));
+  const cue = Uint8Array.from(toks, (t) => (composers.some((c) => c.cues.has(t.t)) ? 1 : 0));
   let start = 0;
   while (start < toks.length) {
     let end = start;
@@ -388,10 +388,10 @@ function composeMatches(ckb: CompiledKb, composers: ParserTables['composers'], b
       const have = new Set(matches.filter((m) => m.i >= start && m.i < end).flatMap((m) => m.ids));
       const cues = cuePos.flat().sort((a, b) => a - b);
       // phrases already read that hold a cue ("pain in my lower back") anchor a list as well ("… and hip")
-      const cueMatchEnds = new Set(matches.filter((m) => m.i >= start && m.i < end && toks.slice(m.i, m.i + m.n).some((t) => isCue(t.t))).map((m) => m.i + m.n - 1));
+      const cueMatchEnds = new Set(matches.filter((m) => m.i >= start && m.i < end && cue.subarray(m.i, m.i + m.n).includes(1)).map((m) => m.i + m.n - 1));
       let lastAnchor = -Infinity;
       for (let j = start; j < end; j++) {
-        if (isCue(toks[j].t) || cueMatchEnds.has(j)) { lastAnchor = j; continue; }
+        if (cue[j] || cueMatchEnds.has(j)) { lastAnchor = j; continue; }
         // every word of a location is a vocabulary word, else no template can match
         if (covered[j] || !ckb.vocabularyTokens.has(toks[j].t)) continue;
         // a location is read only next to its cue or as the next item of a list that follows it
@@ -405,7 +405,7 @@ function composeMatches(ckb: CompiledKb, composers: ParserTables['composers'], b
         for (const n of COMPOSE_SPANS) {
           if (j + n > end) continue;
           let free = true;
-          for (let k = j; k < j + n; k++) if (covered[k] || isCue(toks[k].t) || !ckb.vocabularyTokens.has(toks[k].t)) { free = false; break; }
+          for (let k = j; k < j + n; k++) if (covered[k] || cue[k] || !ckb.vocabularyTokens.has(toks[k].t)) { free = false; break; }
           if (!free) continue;
           for (let ci = 0; ci < composers.length && !covered[j]; ci++) {
             if (dist[ci] !== nearest) continue;
