@@ -187,3 +187,20 @@ test('a relative who reports about the patient does not turn the report into fam
   assert.equal(state(find('Her mother had diabetes.'), 'family_hx_diabetes')?.present, true);
   assert.equal(find('Her mother had diabetes.').findings.some((f) => f.id === 'hx_diabetes'), false);
 });
+
+test('an "or" list after a modifier cue modifies the complaint; "and" does not join it', () => {
+  const r = find('Leakage of urine that occurs more frequently with coughing or laughing or sneezing.');
+  assert.equal(state(r, 'urinary_incontinence')?.present, true);
+  assert.equal(state(r, 'cough'), undefined, 'coughing is what brings the leak on');
+  assert.equal(state(r, 'sneezing'), undefined, 'so is sneezing, two items further down the list');
+  const comma = find('Headache worse with bending, coughing or straining.');
+  assert.equal(state(comma, 'cough'), undefined);
+  const and = find('Chest pain worse on exertion and a dry cough.');
+  assert.equal(state(and, 'dry_cough')?.present, true, '"and" starts a new complaint');
+});
+
+test('a hypothetical cue is void when a possessive or demonstrative shows the finding is there', () => {
+  assert.equal(state(find("I'm worried about this rash on my arms."), 'rash')?.present, true);
+  assert.equal(state(find('Concerned about my cough.'), 'cough')?.present, true);
+  assert.equal(find('Worried about a stroke.').findings.some((f) => f.id === 'stroke_symptoms' || f.present), false, 'a worry is not a finding');
+});

@@ -183,6 +183,8 @@ export const QualifiersFile = Type.Object({
   history_pre: Type.Array(Type.String()),
   family_pre: Type.Array(Type.String()),
   hypothetical_pre: Type.Array(Type.String()),
+  /** words between a hypothetical cue and a finding that show the finding is there ("worried about this rash") */
+  hypothetical_void: Type.Optional(Type.Array(Type.String())),
   severity_words: Type.Record(Type.String(), Type.Number({ minimum: 0, maximum: 10 })),
   onset_sudden: Type.Array(Type.String()),
   onset_gradual: Type.Array(Type.String()),

@@ -40,7 +40,7 @@ interface Tok { t: string; start: number; end: number; sent: number; clause: num
 const WORD_RE = /\d+\.\d+|[a-z0-9]+(?:['\-][a-z0-9]+)*|[/%+?]|[.;!\n:,()]/g;
 
 export interface ParserTables {
-  negPre: PhraseSet; negPost: PhraseSet; modifierPre: PhraseSet; breakers: PhraseSet; historyPre: PhraseSet; familyPre: PhraseSet; hypoPre: PhraseSet;
+  negPre: PhraseSet; negPost: PhraseSet; modifierPre: PhraseSet; breakers: PhraseSet; historyPre: PhraseSet; familyPre: PhraseSet; hypoPre: PhraseSet; hypoVoid: Set<string>;
   onsetSudden: PhraseSet; onsetGradual: PhraseSet; severity: Map<string, number>; laterality: Map<string, string>;
   durationUnits: Map<string, number>; numberWords: Map<string, number>; sexWords: Map<string, 'male' | 'female'>;
   vitalRes: { name: string; re: RegExp }[];
@@ -88,7 +88,7 @@ export function parserTables(ckb: CompiledKb): ParserTables {
   const q = ckb.kb.qualifiers;
   t = {
     negPre: new PhraseSet(q.negation_pre), negPost: new PhraseSet(q.negation_post), modifierPre: new PhraseSet(q.modifier_pre ?? []), breakers: new PhraseSet(q.scope_breakers),
-    historyPre: new PhraseSet(q.history_pre), familyPre: new PhraseSet(q.family_pre), hypoPre: new PhraseSet(q.hypothetical_pre),
+    historyPre: new PhraseSet(q.history_pre), familyPre: new PhraseSet(q.family_pre), hypoPre: new PhraseSet(q.hypothetical_pre), hypoVoid: new Set(q.hypothetical_void ?? []),
     onsetSudden: new PhraseSet(q.onset_sudden), onsetGradual: new PhraseSet(q.onset_gradual),
     severity: new Map(Object.entries(q.severity_words)), laterality: new Map(Object.entries(q.laterality)),
     durationUnits: new Map(Object.entries(q.duration_units)), numberWords: new Map(Object.entries(q.number_words)),
@@ -190,7 +190,8 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   const inCue = new Uint8Array(toks.length);
   for (const a of [hist, fam, hypo]) for (let i = 0; i < toks.length; i++) for (let k = i; k < i + a[i]; k++) inCue[k] = 1;
   const inMatch = new Uint8Array(toks.length);
-  for (const m of matches) for (let k = m.i; k < m.i + m.n; k++) inMatch[k] = 1;
+  const matchStart = new Int32Array(toks.length).fill(-1);
+  for (const m of matches) for (let k = m.i; k < m.i + m.n; k++) { inMatch[k] = 1; matchStart[k] = m.i; }
 
   const answeredNo = answeredNoRanges(lower);
   const byId = new Map<string, ParsedFinding>();
@@ -207,7 +208,13 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
       if (!inMatch[k] && SUBJECT_PRONOUNS.has(toks[k].t) && !neg[k]) break;
       // family and hypothetical cues count even inside another finding's phrase ("mother had diabetes")
       if (fam[k] && k + fam[k] <= m.i) { context = 'family'; break; }
-      if (hypo[k] && k + hypo[k] <= m.i) { context = 'hypothetical'; break; }
+      // "worried about this rash", "concerned about my cough": a possessive or demonstrative says the thing is there
+      if (hypo[k] && k + hypo[k] <= m.i) {
+        let real = false;
+        for (let j = k + hypo[k]; j < m.i && !real; j++) real = tables.hypoVoid.has(toks[j].t);
+        if (!real) context = 'hypothetical';
+        break;
+      }
       if (inMatch[k]) continue;
       // "pain not relieved by analgesia, radiating to the back": a modifier cue ends what a negation before it covers
       if (modPre[k] && k + modPre[k] <= m.i) break;
@@ -233,9 +240,7 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
 
     // "pain aggravated by coughing", "worse on walking": the words after the cue say what changes a complaint,
     // they are not a complaint of their own
-    let modifies = false;
-    for (let k = m.i - 1; k >= Math.max(0, m.i - 4) && toks[k].clause === toks[m.i].clause && !inMatch[k]; k--) if (modPre[k] && k + modPre[k] >= m.i - 1) { modifies = true; break; }
-    if (modifies) continue;
+    if (modifiesComplaint(toks, modPre, matchStart, m.i)) continue;
     const first = toks[m.i], last = toks[m.i + m.n - 1];
     for (const spoken of m.ids) {
       // a relative's condition is the patient's family history of it, where the vocabulary has that finding
@@ -261,6 +266,43 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   if (demo.age !== undefined) out.age = demo.age;
   if (demo.sex) out.sex = demo.sex;
   return out;
+}
+
+/**
+ * Whether the phrase at `i` only says what changes a complaint: a modifier cue ends at most one word before it
+ * ("worse with coughing", "relieved by the inhaler"), or before the first item of an "or" list it belongs to
+ * ("more frequent with coughing or laughing or sneezing", "worse with coughing, sneezing or laughing"). "And" does
+ * not join such a list: "pain worse on exertion and shortness of breath" reports the breathlessness.
+ */
+function modifiesComplaint(toks: Tok[], modPre: Int8Array, matchStart: Int32Array, i: number): boolean {
+  const sent = toks[i].sent;
+  const cueEndsNear = (start: number) => {
+    for (let k = start - 1; k >= Math.max(0, start - 4) && toks[k].clause === toks[start].clause && matchStart[k] < 0; k--) if (modPre[k] && k + modPre[k] >= start - 1) return true;
+    return false;
+  };
+  // a comma-separated item belongs to a modifier list only when the list closes with "or" further on
+  let orAhead = false;
+  for (let k = i + 1; k < Math.min(toks.length, i + 8) && toks[k].sent === sent; k++) if (toks[k].t === 'or') { orAhead = true; break; }
+  let start = i;
+  for (let items = 0; items < 6; items++) {
+    if (cueEndsNear(start)) return true;
+    let k = start - 1;
+    if (k < 0 || toks[k].sent !== sent) return false;
+    if (toks[k].t === 'or') k--;
+    else if (!(orAhead && toks[k].clause !== toks[start].clause)) return false;
+    if (k < 0 || toks[k].sent !== sent) return false;
+    // the previous item: a recognised phrase, or up to two other words ("laughing")
+    if (matchStart[k] >= 0) {
+      start = matchStart[k];
+      // that phrase holds the cue itself ("headache worse with bending" or coughing)
+      for (let j = start; j < k; j++) if (modPre[j]) return true;
+    } else {
+      let j = k;
+      while (j > k - 2 && j > 0 && toks[j - 1].clause === toks[k].clause && toks[j - 1].sent === sent && matchStart[j - 1] < 0 && toks[j - 1].t !== 'or' && !modPre[j - 1]) j--;
+      start = j;
+    }
+  }
+  return false;
 }
 
 /** The family-history finding of a condition or history finding ("coeliac_disease" → "family_hx_coeliac_disease"). */
