@@ -204,3 +204,11 @@ test('a hypothetical cue is void when a possessive or demonstrative shows the fi
   assert.equal(state(find('Concerned about my cough.'), 'cough')?.present, true);
   assert.equal(find('Worried about a stroke.').findings.some((f) => f.id === 'stroke_symptoms' || f.present), false, 'a worry is not a finding');
 });
+
+test('a body part that opens its clause composes with a pain word further along the clause', () => {
+  assert.equal(state(find('My knees have been really stiff and painful lately.'), 'knee_pain')?.present, true);
+  assert.equal(state(find('My legs are causing a lot of discomfort when I exercise.'), 'limb_pain')?.present, true);
+  const r = find('My legs are fine but my chest hurts.');
+  assert.equal(state(r, 'chest_pain')?.present, true);
+  assert.equal(state(r, 'limb_pain'), undefined, '"but" ends the clause the legs open');
+});

@@ -404,8 +404,23 @@ const COMPOSE_SPANS = [4, 3, 2, 1];
 /** most words from the cue (or the previous location read) to a location after it, and from a location to a cue after it */
 const COMPOSE_LIST_GAP = 5;
 const COMPOSE_BEFORE_CUE = 4;
+/** the same from a location that opens its clause as the subject ("my knees have been really stiff and painful") */
+const COMPOSE_SUBJECT_BEFORE_CUE = 7;
+const POSSESSIVES = new Set(['my', 'his', 'her', 'their', 'your', 'our']);
 const LOCATION_PREPOSITIONS = new Set(['in', 'on', 'at', 'into', 'over', 'around', 'across', 'behind', 'under', 'below', 'above', 'to', 'of']);
 const DETERMINERS = new Set(['the', 'my', 'his', 'her', 'their', 'your', 'both']);
+/**
+ * Whether the location at `j` opens its clause as a possessed subject ("My legs are causing a lot of discomfort")
+ * and the cue at `cue` is its predicate: same clause, nothing but "and"/"or" among the clause breakers between.
+ */
+function clauseSubject(toks: Tok[], breakers: Set<string>, j: number, cue: number): boolean {
+  const d = j - 1;
+  if (d < 0 || !POSSESSIVES.has(toks[d].t) || (d > 0 && toks[d - 1].clause === toks[d].clause && !breakers.has(toks[d - 1].t))) return false;
+  if (toks[cue].clause !== toks[j].clause) return false;
+  for (let k = j + 1; k < cue; k++) if (breakers.has(toks[k].t) && toks[k].t !== 'and' && toks[k].t !== 'or') return false;
+  return true;
+}
+
 /** "… is now in the right lower quadrant": a location introduced by a preposition, later in the cue's sentence */
 function afterPreposition(toks: Tok[], j: number): boolean {
   const k = j > 0 && DETERMINERS.has(toks[j - 1].t) ? j - 2 : j - 1;
@@ -439,7 +454,7 @@ function composeMatches(ckb: CompiledKb, composers: ParserTables['composers'], b
         // a location is read only next to its cue or as the next item of a list that follows it
         // ("pain somewhere: tonsil (R), pharynx, under the jaw"), not anywhere in a long sentence
         const nextCue = cues.find((k) => k > j);
-        if (j - lastAnchor > COMPOSE_LIST_GAP && (nextCue === undefined || nextCue - j > COMPOSE_BEFORE_CUE) && !(lastAnchor >= 0 && afterPreposition(toks, j))) continue;
+        if (j - lastAnchor > COMPOSE_LIST_GAP && (nextCue === undefined || nextCue - j > (clauseSubject(toks, breakers, j, nextCue) ? COMPOSE_SUBJECT_BEFORE_CUE : COMPOSE_BEFORE_CUE)) && !(lastAnchor >= 0 && afterPreposition(toks, j))) continue;
         // a cue in the same clause ("and", "but" and punctuation part clauses) is nearer than any cue in another one
         const apart = (k: number) => { if (toks[k].clause !== toks[j].clause) return true; for (let x = Math.min(j, k) + 1; x < Math.max(j, k); x++) if (breakers.has(toks[x].t)) return true; return false; };
         const dist = cuePos.map((at) => (at.length ? Math.min(...at.map((k) => Math.abs(k - j) + (apart(k) ? 1000 : 0))) : Infinity));
