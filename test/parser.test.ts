@@ -212,3 +212,11 @@ test('a body part that opens its clause composes with a pain word further along 
   assert.equal(state(r, 'chest_pain')?.present, true);
   assert.equal(state(r, 'limb_pain'), undefined, '"but" ends the clause the legs open');
 });
+
+test('"a 3-week history of X" is the present illness and its length, not past history', () => {
+  const r = find('Comes with a 3-week history of recurrent headaches. 5-week history of fever, anorexia and arthralgia.');
+  for (const id of ['recurrent_headaches', 'fever', 'joint_pain']) assert.equal(state(r, id)?.context, 'patient', id);
+  assert.equal(state(r, 'recurrent_headaches')?.duration_hours, 21 * 24);
+  assert.equal(state(find('Past history of headaches.'), 'headache')?.context, 'history', 'a history cue without a length still means the past');
+  assert.equal(state(find('two-day fever'), 'fever')?.duration_hours, 48);
+});

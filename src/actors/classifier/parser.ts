@@ -221,6 +221,8 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
       // a negation cue may run into the phrase it negates ("no history of" + "history of kidney stones")
       if (neg[k]) { negated = true; break; }
       if (hist[k] && k + hist[k] <= m.i && dist < 6) {
+        // "a 3-week history of headaches", "2 months history of leg oedema": the length of the present illness
+        if (k > 0 && toks[k - 1].sent === sent && durationEndingAt(tables, toks, k - 1) !== undefined) break;
         // "his sister was diagnosed with X", "no family history of X": a family cue just before the history cue wins
         for (let j = k - 1; j >= Math.max(0, k - 4) && toks[j].sent === sent; j--) if (fam[j]) { context = 'family'; break; }
         if (context === 'family') break;
@@ -266,6 +268,25 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   if (demo.age !== undefined) out.age = demo.age;
   if (demo.sex) out.sex = demo.sex;
   return out;
+}
+
+/**
+ * A duration whose unit is the token at `k`, in hours: "3 weeks", "two days", or one hyphenated token "3-week",
+ * "two-day". With `from`, the number must be at `from` (a caller scanning numbers left to right).
+ */
+function durationEndingAt(tables: ParserTables, toks: Tok[], k: number, from?: number): number | undefined {
+  const tk = toks[k];
+  if (!tk) return undefined;
+  const num = (w: string) => (/^\d+(?:\.\d+)?$/.test(w) ? Number(w) : tables.numberWords.get(w));
+  const dash = tk.t.lastIndexOf('-');
+  if (dash > 0 && from === undefined) {
+    const n = num(tk.t.slice(0, dash)), unit = tables.durationUnits.get(tk.t.slice(dash + 1));
+    return n !== undefined && unit !== undefined && tk.t.length - dash > 2 ? n * unit : undefined;
+  }
+  const unit = tables.durationUnits.get(tk.t);
+  if (unit === undefined || tk.t.length < 2 || k === 0 || toks[k - 1].sent !== tk.sent || (from !== undefined && from !== k - 1)) return undefined;
+  const n = num(toks[k - 1].t);
+  return n !== undefined ? n * unit : undefined;
 }
 
 /**
@@ -508,14 +529,7 @@ function readModifiers(tables: ParserTables, toks: Tok[], i: number, n: number, 
       const lat = tables.laterality.get(tk.t);
       if (lat && tk.t.length > 1) pf.laterality = lat;
     }
-    if (pf.duration_hours === undefined) {
-      const num = /^\d+(?:\.\d+)?$/.test(tk.t) ? Number(tk.t) : tables.numberWords.get(tk.t);
-      const unitTok = toks[k + 1];
-      if (num !== undefined && unitTok && unitTok.sent === sent) {
-        const unit = tables.durationUnits.get(unitTok.t);
-        if (unit !== undefined && unitTok.t.length > 1) pf.duration_hours = num * unit;
-      }
-    }
+    if (pf.duration_hours === undefined) pf.duration_hours = durationEndingAt(tables, toks, k) ?? durationEndingAt(tables, toks, k + 1, k);
   }
   if (pf.duration_hours === undefined) {
     for (let k = lo; k < hi; k++) {
