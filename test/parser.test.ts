@@ -220,3 +220,11 @@ test('"a 3-week history of X" is the present illness and its length, not past hi
   assert.equal(state(find('Past history of headaches.'), 'headache')?.context, 'history', 'a history cue without a length still means the past');
   assert.equal(state(find('two-day fever'), 'fever')?.duration_hours, 48);
 });
+
+test('a relative\'s condition maps to its family-history finding through the vocabulary\'s family_of', () => {
+  const r = find('Her mother has coeliac disease. Father had coronary artery disease.');
+  assert.equal(state(r, 'family_hx_coeliac')?.present, true);
+  assert.equal(state(r, 'family_hx_cad')?.present, true);
+  assert.equal(state(r, 'hx_coeliac_disease'), undefined, 'the relative\'s disease is not the patient\'s');
+  for (const f of ckb.kb.findings) for (const x of f.family_of ?? []) assert.equal(ckb.familyOf.get(x), f.id, `${x} maps to one family finding`);
+});

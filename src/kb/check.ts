@@ -64,6 +64,7 @@ export function checkKb(kb: KnowledgeBase, icd?: Set<string>): string[] {
 
   for (const f of kb.findings) {
     need(findings, f.parent, 'finding (parent)', `finding ${f.id} (${where(f)})`);
+    for (const x of f.family_of ?? []) need(findings, x, 'finding (family_of)', `finding ${f.id} (${where(f)})`);
     if (f.kind === 'vital' && !f.vital) problems.push(`finding ${f.id}: kind vital without a vital comparison`);
   }
   for (const c of kb.conditions) {

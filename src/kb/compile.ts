@@ -34,6 +34,8 @@ export interface CompiledKb {
   ancestors: Map<string, string[]>;
   /** all descendants of each finding, for negation that spreads downwards */
   descendants: Map<string, string[]>;
+  /** a patient finding → the family-history finding a relative's mention of it maps to (from `family_of`) */
+  familyOf: Map<string, string>;
   conditions: ConditionT[];
   conditionIndex: Map<string, number>;
   conditionById: Map<string, ConditionT>;
@@ -80,6 +82,8 @@ export function compileKb(kb: KnowledgeBase): CompiledKb {
     }
     ancestors.set(f.id, chain);
   }
+  const familyOf = new Map<string, string>();
+  for (const f of kb.findings) for (const x of f.family_of ?? []) familyOf.set(x, f.id);
 
   const trie: TrieNode = { next: new Map() };
   const vocabularyTokens = new Set<string>();
@@ -172,7 +176,7 @@ export function compileKb(kb: KnowledgeBase): CompiledKb {
   }
 
   return {
-    kb, findings: kb.findings, findingIndex, findingById, ancestors, descendants,
+    kb, findings: kb.findings, findingIndex, findingById, ancestors, descendants, familyOf,
     conditions: kb.conditions, conditionIndex, conditionById, trie, vocabularyTokens, deletions, bags,
     drugById, drugByName, drugClassesOf, allergyById, allergyByName,
   };

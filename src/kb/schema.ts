@@ -31,6 +31,8 @@ export const Finding = Type.Object({
   synonyms: Type.Array(Type.String({ minLength: 2 })),
   question: Type.Optional(Type.String()),
   parent: Type.Optional(Id),
+  /** on a family-history finding: the patient's own findings that a relative's mention maps to it ("mother has coeliac disease") */
+  family_of: Type.Optional(Type.Array(Id)),
   ambiguous: Type.Optional(Type.Array(Type.String())),
   vital: Type.Optional(VitalComparison),
   /**

@@ -326,10 +326,9 @@ function modifiesComplaint(toks: Tok[], modPre: Int8Array, matchStart: Int32Arra
   return false;
 }
 
-/** The family-history finding of a condition or history finding ("coeliac_disease" → "family_hx_coeliac_disease"). */
+/** The family-history finding that a relative's mention of a finding maps to (the vocabulary's `family_of`). */
 function familyFinding(ckb: CompiledKb, id: string): string | undefined {
-  const base = id.replace(/^hx_/, '');
-  return [`family_hx_${base}`, `family_${base}`].find((x) => ckb.findingById.has(x));
+  return ckb.familyOf.get(id);
 }
 
 const ANSWER_NO_RE = /[?:]\s*(?:no|n|none|nil|negative|absent|denied|denies)\s*$/;
