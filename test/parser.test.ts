@@ -193,6 +193,7 @@ test('an "or" list after a modifier cue modifies the complaint; "and" does not j
   assert.equal(state(r, 'urinary_incontinence')?.present, true);
   assert.equal(state(r, 'cough'), undefined, 'coughing is what brings the leak on');
   assert.equal(state(r, 'sneezing'), undefined, 'so is sneezing, two items further down the list');
+  assert.equal(state(find('My ribs hurt, it hurts when I cough or sneeze.'), 'cough'), undefined, '"hurts when" is a modifier cue');
   const comma = find('Headache worse with bending, coughing or straining.');
   assert.equal(state(comma, 'cough'), undefined);
   const and = find('Chest pain worse on exertion and a dry cough.');
