@@ -277,16 +277,21 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
 function durationEndingAt(tables: ParserTables, toks: Tok[], k: number, from?: number): number | undefined {
   const tk = toks[k];
   if (!tk) return undefined;
-  const num = (w: string) => (/^\d+(?:\.\d+)?$/.test(w) ? Number(w) : tables.numberWords.get(w));
   const dash = tk.t.lastIndexOf('-');
   if (dash > 0 && from === undefined) {
-    const n = num(tk.t.slice(0, dash)), unit = tables.durationUnits.get(tk.t.slice(dash + 1));
-    return n !== undefined && unit !== undefined && tk.t.length - dash > 2 ? n * unit : undefined;
+    const unit = tables.durationUnits.get(tk.t.slice(dash + 1));
+    const n = unit !== undefined && tk.t.length - dash > 2 ? numberValue(tables, tk.t.slice(0, dash)) : undefined;
+    return n !== undefined ? n * unit! : undefined;
   }
   const unit = tables.durationUnits.get(tk.t);
   if (unit === undefined || tk.t.length < 2 || k === 0 || toks[k - 1].sent !== tk.sent || (from !== undefined && from !== k - 1)) return undefined;
-  const n = num(toks[k - 1].t);
+  const n = numberValue(tables, toks[k - 1].t);
   return n !== undefined ? n * unit : undefined;
+}
+
+const NUMBER_RE = /^\d+(?:\.\d+)?$/;
+function numberValue(tables: ParserTables, w: string): number | undefined {
+  return NUMBER_RE.test(w) ? Number(w) : tables.numberWords.get(w);
 }
 
 /**
