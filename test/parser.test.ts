@@ -229,3 +229,8 @@ test('a relative\'s condition maps to its family-history finding through the voc
   assert.equal(state(r, 'hx_coeliac_disease'), undefined, 'the relative\'s disease is not the patient\'s');
   for (const f of ckb.kb.findings) for (const x of f.family_of ?? []) assert.equal(ckb.familyOf.get(x), f.id, `${x} maps to one family finding`);
 });
+
+test('difficulty gaining weight is the absence of weight gain, not weight gain', () => {
+  assert.equal(state(find('I find it difficult to gain weight.'), 'weight_gain')?.present, false);
+  assert.equal(state(find('I have been gaining weight.'), 'weight_gain')?.present, true);
+});
