@@ -41,3 +41,13 @@ test('can\'t-miss emergencies are present and triaged as emergencies', () => {
     assert.ok(found.some((c) => c.urgency === 'emergency' && c.severity <= 2), `${prefix} is not an emergency of severity <= 2`);
   }
 });
+
+test('kb check: family_of must name known findings, each mapped to one family-history finding', () => {
+  const bad = structuredClone(kb);
+  const fams = bad.findings.filter((f) => f.family_of?.length);
+  assert.ok(fams.length >= 2, 'the vocabulary maps relatives\' conditions through family_of');
+  fams[1].family_of = [...fams[1].family_of!, fams[0].family_of![0], 'no_such_finding'];
+  const problems = checkKb(bad);
+  assert.ok(problems.some((p) => p.includes(`'${fams[0].family_of![0]}' is already in the family_of of ${fams[0].id}`)), problems.join('\n'));
+  assert.ok(problems.some((p) => p.includes("unknown finding (family_of) 'no_such_finding'")), problems.join('\n'));
+});

@@ -62,9 +62,15 @@ export function checkKb(kb: KnowledgeBase, icd?: Set<string>): string[] {
     if (id !== undefined && !set.has(id)) problems.push(`${ctx}: unknown ${kind} '${id}'`);
   };
 
+  const familyOf = new Map<string, string>();
   for (const f of kb.findings) {
     need(findings, f.parent, 'finding (parent)', `finding ${f.id} (${where(f)})`);
-    for (const x of f.family_of ?? []) need(findings, x, 'finding (family_of)', `finding ${f.id} (${where(f)})`);
+    for (const x of f.family_of ?? []) {
+      need(findings, x, 'finding (family_of)', `finding ${f.id} (${where(f)})`);
+      // a relative's mention must map to one family-history finding
+      if (familyOf.has(x)) problems.push(`finding ${f.id} (${where(f)}): '${x}' is already in the family_of of ${familyOf.get(x)}`);
+      familyOf.set(x, f.id);
+    }
     if (f.kind === 'vital' && !f.vital) problems.push(`finding ${f.id}: kind vital without a vital comparison`);
   }
   for (const c of kb.conditions) {

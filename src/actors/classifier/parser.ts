@@ -513,7 +513,7 @@ function composeMatches(ckb: CompiledKb, composers: ParserTables['composers'], b
 }
 
 function readModifiers(tables: ParserTables, toks: Tok[], i: number, n: number, pf: ParsedFinding): void {
-  const sent = toks[i].sent, clause = toks[i].clause;
+  const clause = toks[i].clause;
   const lo = Math.max(0, i - 8), hi = Math.min(toks.length, i + n + 10);
   for (let k = lo; k < hi; k++) {
     const tk = toks[k];
