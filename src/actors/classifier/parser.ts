@@ -44,7 +44,6 @@ export interface ParserTables {
   onsetSudden: PhraseSet; onsetGradual: PhraseSet; severity: Map<string, number>; laterality: Map<string, string>;
   durationUnits: Map<string, number>; numberWords: Map<string, number>; sexWords: Map<string, 'male' | 'female'>;
   vitalRes: { name: string; re: RegExp }[];
-  painWords: Set<string>;
   /** cue words + templates such as ["{loc}", "pain"] or ["pain", "in", "{loc}"]: pain first, then qualifiers.compose */
   composers: { cues: Set<string>; templates: string[][] }[];
   stopwords: Set<string>;
@@ -93,7 +92,7 @@ export function parserTables(ckb: CompiledKb): ParserTables {
     severity: new Map(Object.entries(q.severity_words)), laterality: new Map(Object.entries(q.laterality)),
     durationUnits: new Map(Object.entries(q.duration_units)), numberWords: new Map(Object.entries(q.number_words)),
     sexWords: new Map(Object.entries(q.sex_words)),
-    painWords: new Set(q.pain_words), stopwords: new Set(q.stopwords), clauseBreakers: new Set(q.clause_breakers),
+    stopwords: new Set(q.stopwords), clauseBreakers: new Set(q.clause_breakers),
     composers: [{ cues: q.pain_words, templates: q.pain_compose }, ...(q.compose ?? [])].map((c) => ({ cues: new Set(c.cues), templates: c.templates.map((p) => p.split(/\s+/)) })),
     vitalRes: Object.entries(q.vital_patterns).flatMap(([name, res]) => res.map((r) => ({ name, re: new RegExp(`\\b${r}`, 'g') }))),
     repairCache: new Map(),
@@ -246,7 +245,7 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
     const first = toks[m.i], last = toks[m.i + m.n - 1];
     for (const spoken of m.ids) {
       // a relative's condition is the patient's family history of it, where the vocabulary has that finding
-      const id = context === 'family' && !spoken.startsWith('family_') ? familyFinding(ckb, spoken) : spoken;
+      const id = context === 'family' && !spoken.startsWith('family_') ? ckb.familyOf.get(spoken) : spoken;
       const f = id ? ckb.findingById.get(id) : undefined;
       if (!id || !f) continue;
       if (context === 'hypothetical') continue;
@@ -272,19 +271,18 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
 
 /**
  * A duration whose unit is the token at `k`, in hours: "3 weeks", "two days", or one hyphenated token "3-week",
- * "two-day". With `from`, the number must be at `from` (a caller scanning numbers left to right).
+ * "two-day".
  */
-function durationEndingAt(tables: ParserTables, toks: Tok[], k: number, from?: number): number | undefined {
+function durationEndingAt(tables: ParserTables, toks: Tok[], k: number): number | undefined {
   const tk = toks[k];
-  if (!tk) return undefined;
   const dash = tk.t.lastIndexOf('-');
-  if (dash > 0 && from === undefined) {
+  if (dash > 0) {
     const unit = tables.durationUnits.get(tk.t.slice(dash + 1));
     const n = unit !== undefined && tk.t.length - dash > 2 ? numberValue(tables, tk.t.slice(0, dash)) : undefined;
     return n !== undefined ? n * unit! : undefined;
   }
   const unit = tables.durationUnits.get(tk.t);
-  if (unit === undefined || tk.t.length < 2 || k === 0 || toks[k - 1].sent !== tk.sent || (from !== undefined && from !== k - 1)) return undefined;
+  if (unit === undefined || tk.t.length < 2 || k === 0 || toks[k - 1].sent !== tk.sent) return undefined;
   const n = numberValue(tables, toks[k - 1].t);
   return n !== undefined ? n * unit : undefined;
 }
@@ -329,11 +327,6 @@ function modifiesComplaint(toks: Tok[], modPre: Int8Array, matchStart: Int32Arra
     }
   }
   return false;
-}
-
-/** The family-history finding that a relative's mention of a finding maps to (the vocabulary's `family_of`). */
-function familyFinding(ckb: CompiledKb, id: string): string | undefined {
-  return ckb.familyOf.get(id);
 }
 
 const ANSWER_NO_RE = /[?:]\s*(?:no|n|none|nil|negative|absent|denied|denies)\s*$/;
@@ -533,7 +526,8 @@ function readModifiers(tables: ParserTables, toks: Tok[], i: number, n: number, 
       const lat = tables.laterality.get(tk.t);
       if (lat && tk.t.length > 1) pf.laterality = lat;
     }
-    if (pf.duration_hours === undefined) pf.duration_hours = durationEndingAt(tables, toks, k) ?? durationEndingAt(tables, toks, k + 1, k);
+    // the unit is read within the window, its number just before it ("cough for 3 days", "a 3-week history")
+    if (pf.duration_hours === undefined) pf.duration_hours = durationEndingAt(tables, toks, k);
   }
   if (pf.duration_hours === undefined) {
     for (let k = lo; k < hi; k++) {
