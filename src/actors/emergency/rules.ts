@@ -26,6 +26,14 @@ const TIME_TO_CARE: Record<Urgency, UrgencyResult['time_to_care']> = {
   emergency: 'immediately', urgent: 'within 24 hours', routine: 'within days', self_care: 'self care',
 };
 
+/** What to do when a condition of this urgency leads the differential. */
+const LEADING_ACTION: Record<Urgency, (name: string) => string> = {
+  emergency: (n) => `Leading possibility needs immediate assessment: ${n}.`,
+  urgent: (n) => `Leading possibility needs assessment within 24 hours: ${n}.`,
+  routine: (n) => `Leading possibility needs a clinician's assessment within days: ${n}.`,
+  self_care: (n) => `Leading possibility is usually self-limiting: ${n}. Seek care if symptoms worsen.`,
+};
+
 /**
  * Evidence quoted for a finding: the patient's own words where we have them (those of a narrower finding that
  * implies it, "tearing chest pain" for chest pain), else the finding's label.
@@ -91,10 +99,7 @@ export function assessUrgency(flags: FiredFlag[], conditions: { urgency: Urgency
     if (c.probability < minProbability) continue;
     if (URGENCY_RANK[c.urgency] > URGENCY_RANK[level]) {
       level = c.urgency;
-      action = c.urgency === 'emergency' ? `Leading possibility needs immediate assessment: ${c.name}.`
-        : c.urgency === 'urgent' ? `Leading possibility needs assessment within 24 hours: ${c.name}.`
-        : c.urgency === 'routine' ? `Leading possibility needs a clinician's assessment within days: ${c.name}.`
-        : `Leading possibility is usually self-limiting: ${c.name}. Seek care if symptoms worsen.`;
+      action = LEADING_ACTION[c.urgency](c.name);
       score = Math.max(score, 0.5 + 0.45 * c.probability * (URGENCY_RANK[c.urgency] / 3));
     }
   }
