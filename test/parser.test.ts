@@ -198,6 +198,8 @@ test('an "or" list after a modifier cue modifies the complaint; "and" does not j
   assert.equal(state(comma, 'cough'), undefined);
   const and = find('Chest pain worse on exertion and a dry cough.');
   assert.equal(state(and, 'dry_cough')?.present, true, '"and" starts a new complaint');
+  assert.equal(state(find('Headache worse when bending and coughing.'), 'cough'), undefined, '"and" joins two activities');
+  assert.equal(state(find('Chest pain worse on exertion and coughing.'), 'cough')?.present, true, 'but not a noun to an activity');
 });
 
 test('a hypothetical cue is void when a possessive or demonstrative shows the finding is there', () => {
@@ -233,4 +235,28 @@ test('a relative\'s condition maps to its family-history finding through the voc
 test('difficulty gaining weight is the absence of weight gain, not weight gain', () => {
   assert.equal(state(find('I find it difficult to gain weight.'), 'weight_gain')?.present, false);
   assert.equal(state(find('I have been gaining weight.'), 'weight_gain')?.present, true);
+  const cant = find("I can't put on weight.");
+  assert.equal(state(cant, 'weight_gain')?.present, false);
+  assert.equal(state(cant, 'inability_to_bear_weight'), undefined, 'a negation added to a whole phrase is not a reordered phrase');
+  assert.equal(state(find("I can't put weight on my leg."), 'inability_to_bear_weight')?.present, true);
+});
+
+test('a pseudo-negation negates nothing: "no improvement in", "not only", "no obvious cause for"', () => {
+  assert.equal(state(find('No improvement in his cough despite antibiotics.'), 'cough')?.present, true);
+  assert.equal(state(find('Not only a headache but also vomiting.'), 'headache')?.present, true);
+  assert.equal(state(find('She has not been able to link the hives to any food.'), 'urticaria')?.present, true);
+  assert.equal(state(find('No obvious cause for the bruising.'), 'bruising')?.present, true);
+  assert.equal(state(find('No change in bowel habit, no cough.'), 'cough')?.present, false, 'a plain negation still negates');
+});
+
+test('a feeling verb carries over "and" to a second adjective; a sentence run into the next is split', () => {
+  const r = find('I feel tired and weak.');
+  assert.equal(state(r, 'fatigue')?.present, true);
+  assert.equal(state(r, 'generalized_weakness')?.present, true);
+  assert.equal(state(find('The stream is weak and he has a cough.'), 'generalized_weakness'), undefined, 'no feeling verb, no carry-over');
+  const joined = find('No fever or cough.She has a rash.');
+  assert.equal(state(joined, 'rash')?.present, true);
+  const run = find('He has no feverShe has a rash.');
+  assert.equal(state(run, 'fever')?.present, false);
+  assert.equal(state(run, 'rash')?.present, true, 'the negation ends where the next sentence starts');
 });

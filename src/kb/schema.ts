@@ -181,6 +181,8 @@ export const InteractionsFile = Type.Object({
 export const QualifiersFile = Type.Object({
   negation_pre: Type.Array(Type.String()),
   negation_post: Type.Array(Type.String()),
+  /** phrases holding a negation word that negate nothing ("no improvement in her cough", "no obvious cause for the bruising") */
+  negation_pseudo: Type.Optional(Type.Array(Type.String())),
   scope_breakers: Type.Array(Type.String()),
   history_pre: Type.Array(Type.String()),
   family_pre: Type.Array(Type.String()),

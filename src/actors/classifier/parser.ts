@@ -40,7 +40,7 @@ interface Tok { t: string; start: number; end: number; sent: number; clause: num
 const WORD_RE = /\d+\.\d+|[a-z0-9]+(?:['\-][a-z0-9]+)*|[/%+?]|[.;!\n:,()]/g;
 
 export interface ParserTables {
-  negPre: PhraseSet; negPost: PhraseSet; modifierPre: PhraseSet; breakers: PhraseSet; historyPre: PhraseSet; familyPre: PhraseSet; hypoPre: PhraseSet; hypoVoid: Set<string>;
+  negPre: PhraseSet; negPost: PhraseSet; negPseudo: PhraseSet; modifierPre: PhraseSet; breakers: PhraseSet; historyPre: PhraseSet; familyPre: PhraseSet; hypoPre: PhraseSet; hypoVoid: Set<string>;
   onsetSudden: PhraseSet; onsetGradual: PhraseSet; severity: Map<string, number>; laterality: Map<string, string>;
   durationUnits: Map<string, number>; numberWords: Map<string, number>; sexWords: Map<string, 'male' | 'female'>;
   vitalRes: { name: string; re: RegExp }[];
@@ -86,7 +86,7 @@ export function parserTables(ckb: CompiledKb): ParserTables {
   if (t) return t;
   const q = ckb.kb.qualifiers;
   t = {
-    negPre: new PhraseSet(q.negation_pre), negPost: new PhraseSet(q.negation_post), modifierPre: new PhraseSet(q.modifier_pre ?? []), breakers: new PhraseSet(q.scope_breakers),
+    negPre: new PhraseSet(q.negation_pre), negPost: new PhraseSet(q.negation_post), negPseudo: new PhraseSet(q.negation_pseudo ?? []), modifierPre: new PhraseSet(q.modifier_pre ?? []), breakers: new PhraseSet(q.scope_breakers),
     historyPre: new PhraseSet(q.history_pre), familyPre: new PhraseSet(q.family_pre), hypoPre: new PhraseSet(q.hypothetical_pre), hypoVoid: new Set(q.hypothetical_void ?? []),
     onsetSudden: new PhraseSet(q.onset_sudden), onsetGradual: new PhraseSet(q.onset_gradual),
     severity: new Map(Object.entries(q.severity_words)), laterality: new Map(Object.entries(q.laterality)),
@@ -124,13 +124,29 @@ function repair(ckb: CompiledKb, tables: ParserTables, t: string): string[] | nu
   return out;
 }
 
-function tokenizeWithOffsets(ckb: CompiledKb, tables: ParserTables, lower: string): Tok[] {
+/**
+ * Where a sentence runs into the next without a space ("a seal-like barkShe has"): a lower-case word of two or more
+ * letters followed by a capitalised one. Short heads ("McBurney") and acronyms ("HbA1c", "eGFR") are left whole.
+ */
+const JOINED_SENTENCE_RE = /[a-z]{2}(?=[A-Z][a-z])/g;
+
+function tokenizeWithOffsets(ckb: CompiledKb, tables: ParserTables, lower: string, original: string): Tok[] {
   const toks: Tok[] = [];
   let sent = 0, clause = 0;
+  const joins = new Set<number>();
+  JOINED_SENTENCE_RE.lastIndex = 0;
+  for (let m = JOINED_SENTENCE_RE.exec(original); m; m = JOINED_SENTENCE_RE.exec(original)) if (m.index > 0 && /[a-z]/.test(original[m.index - 1])) joins.add(m.index + 2);
+  const word = (w: string, start: number) => {
+    const end = start + w.length;
+    if (ckb.vocabularyTokens.has(w) || w.length < 4) { toks.push({ t: w, start, end, sent, clause, repaired: false }); return; }
+    const r = repair(ckb, tables, w);
+    if (!r) toks.push({ t: w, start, end, sent, clause, repaired: false });
+    else for (const x of r) toks.push({ t: x, start, end, sent, clause, repaired: true });
+  };
   WORD_RE.lastIndex = 0;
   for (let m = WORD_RE.exec(lower); m; m = WORD_RE.exec(lower)) {
     const w = m[0];
-    const start = m.index, end = start + w.length;
+    const start = m.index;
     if (w === '.' || w === ';' || w === '!' || w === '\n' || w === '?') {
       // a dot between digits ("39.2", "6.8 kg") is part of the number token, never a sentence end
       sent++;
@@ -138,10 +154,17 @@ function tokenizeWithOffsets(ckb: CompiledKb, tables: ParserTables, lower: strin
       continue;
     }
     if (w === ',' || w === '(' || w === ')' || w === ':') { clause++; continue; }
-    if (ckb.vocabularyTokens.has(w) || w.length < 4) { toks.push({ t: w, start, end, sent, clause, repaired: false }); continue; }
-    const r = repair(ckb, tables, w);
-    if (!r) toks.push({ t: w, start, end, sent, clause, repaired: false });
-    else for (const x of r) toks.push({ t: x, start, end, sent, clause, repaired: true });
+    let from = 0;
+    if (joins.size) {
+      for (let k = 1; k < w.length; k++) {
+        if (!joins.has(start + k)) continue;
+        word(w.slice(from, k), start + from);
+        sent++;
+        clause++;
+        from = k;
+      }
+    }
+    word(from ? w.slice(from) : w, start + from);
   }
   return toks;
 }
@@ -153,7 +176,7 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   const tables = parserTables(ckb);
   // keep offsets: lower-casing ASCII keeps length; other characters are replaced one-for-one
   const lower = text.toLowerCase().replace(/[^\x00-\x7f]/g, (c) => (c === '’' || c === '‘' ? "'" : c === '°' ? '°' : ' '));
-  const toks = tokenizeWithOffsets(ckb, tables, lower);
+  const toks = tokenizeWithOffsets(ckb, tables, lower, text);
 
   // 1. phrase matches (longest first, left to right, non-overlapping)
   interface Match { i: number; n: number; ids: string[]; repaired: boolean }
@@ -173,6 +196,8 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
     if (best) { matches.push(best); i += best.n; } else i++;
   }
 
+  // 1a. a feeling verb carries over "and"/"or" to the next adjective ("I feel tired and weak": "feel weak")
+  sharedFeelingVerb(ckb, toks, matches);
   // 1b. composed matches: a pain word anywhere in a sentence plus a body location ("pain in my lower back and hip",
   //     "flank (R)") is looked up as "<location> pain" through the same vocabulary; likewise swelling and rash
   composeMatches(ckb, tables.composers, tables.clauseBreakers, toks, matches);
@@ -185,6 +210,9 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   const cueAt = (set: PhraseSet) => { const a = new Int8Array(toks.length); for (let i = 0; i < toks.length; i++) a[i] = set.matchAt(toks, i); return a; };
   const neg = cueAt(tables.negPre), brk = cueAt(tables.breakers), hist = cueAt(tables.historyPre), fam = cueAt(tables.familyPre), hypo = cueAt(tables.hypoPre);
   const negPost = cueAt(tables.negPost), modPre = cueAt(tables.modifierPre);
+  // a negation word inside a pseudo-negation ("no improvement in", "not only") negates nothing
+  const pseudo = cueAt(tables.negPseudo);
+  for (let i = 0; i < toks.length; i++) for (let k = i; k < i + pseudo[i]; k++) neg[k] = 0;
   // words inside a history, family or hypothetical cue ("diagnosed with") are not scope breakers ("with")
   const inCue = new Uint8Array(toks.length);
   for (const a of [hist, fam, hypo]) for (let i = 0; i < toks.length; i++) for (let k = i; k < i + a[i]; k++) inCue[k] = 1;
@@ -269,6 +297,36 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   return out;
 }
 
+const FEELING_VERBS = new Set(['feel', 'feels', 'feeling', 'felt']);
+/** How far back, in words, a feeling verb may stand from the "and" that joins a second adjective to it. */
+const FEELING_VERB_REACH = 4;
+
+/**
+ * "I feel tired and weak", "feeling sick or dizzy": the words after "and"/"or" are read as if the feeling verb stood
+ * before them, where the vocabulary has that phrase ("feel weak") and the words were not read already.
+ */
+function sharedFeelingVerb(ckb: CompiledKb, toks: Tok[], matches: { i: number; n: number; ids: string[]; repaired: boolean }[]): void {
+  const covered = new Uint8Array(toks.length);
+  for (const m of matches) for (let k = m.i; k < m.i + m.n; k++) covered[k] = 1;
+  for (let a = 1; a + 1 < toks.length; a++) {
+    if ((toks[a].t !== 'and' && toks[a].t !== 'or') || covered[a + 1] || toks[a + 1].clause !== toks[a].clause) continue;
+    let verb = -1;
+    for (let v = a - 1; v >= Math.max(0, a - FEELING_VERB_REACH) && toks[v].clause === toks[a].clause; v--) if (FEELING_VERBS.has(toks[v].t)) { verb = v; break; }
+    if (verb < 0) continue;
+    let best: { n: number; ids: string[] } | undefined;
+    for (const form of new Set([toks[verb].t, 'feel'])) {
+      let node = ckb.trie.next.get(form);
+      for (let k = a + 1; node && k < toks.length && toks[k].clause === toks[a].clause && !covered[k]; k++) {
+        node = node.next.get(toks[k].t);
+        if (node?.entry && (!best || k - a > best.n)) best = { n: k - a, ids: node.entry.findingIds };
+      }
+    }
+    if (!best) continue;
+    matches.push({ i: a + 1, n: best.n, ids: best.ids, repaired: false });
+    for (let k = a + 1; k <= a + best.n; k++) covered[k] = 1;
+  }
+}
+
 /**
  * A duration whose unit is the token at `k`, in hours: "3 weeks", "two days", or one hyphenated token "3-week",
  * "two-day".
@@ -295,8 +353,9 @@ function numberValue(tables: ParserTables, w: string): number | undefined {
 /**
  * Whether the phrase at `i` only says what changes a complaint: a modifier cue ends at most one word before it
  * ("worse with coughing", "relieved by the inhaler"), or before the first item of an "or" list it belongs to
- * ("more frequent with coughing or laughing or sneezing", "worse with coughing, sneezing or laughing"). "And" does
- * not join such a list: "pain worse on exertion and shortness of breath" reports the breathlessness.
+ * ("more frequent with coughing or laughing or sneezing", "worse with coughing, sneezing or laughing"). "And" joins
+ * such a list only between two activities ("worse when straining and coughing"): "pain worse on exertion and
+ * shortness of breath" reports the breathlessness.
  */
 function modifiesComplaint(toks: Tok[], modPre: Int8Array, matchStart: Int32Array, i: number): boolean {
   const sent = toks[i].sent;
@@ -313,6 +372,8 @@ function modifiesComplaint(toks: Tok[], modPre: Int8Array, matchStart: Int32Arra
     let k = start - 1;
     if (k < 0 || toks[k].sent !== sent) return false;
     if (toks[k].t === 'or') k--;
+    // "worse when straining and coughing": "and" joins two activities, not a complaint to an activity
+    else if (toks[k].t === 'and' && k > 0 && isGerund(toks[start]) && isGerund(toks[k - 1])) k--;
     else if (!(orAhead && toks[k].clause !== toks[start].clause)) return false;
     if (k < 0 || toks[k].sent !== sent) return false;
     // the previous item: a recognised phrase, or up to two other words ("laughing")
@@ -328,6 +389,8 @@ function modifiesComplaint(toks: Tok[], modPre: Int8Array, matchStart: Int32Arra
   }
   return false;
 }
+
+const isGerund = (tk: Tok) => !tk.repaired && tk.t.length > 5 && tk.t.endsWith('ing');
 
 const ANSWER_NO_RE = /[?:]\s*(?:no|n|none|nil|negative|absent|denied|denies)\s*$/;
 
@@ -390,9 +453,20 @@ function bagMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches:
         }
         if (m.n > 1) phraseWords.push(words);
       }
-      const splitsPhrase = (stems: string[]) => {
+      // words of a negation cue ("can't put on" weight)
+      const inNegation = new Uint8Array(end - start);
+      for (let k = start; k < end; k++) for (let x = k, n = tables.negPre.matchAt(toks, k); x < Math.min(end, k + n); x++) inNegation[x - start] = 1;
+      // a bag may not take a modifier out of a phrase, nor add only a negation's words to a whole phrase ("can't put
+      // on weight" is "put on weight" negated, not "can't put weight on" the leg)
+      const misreadsPhrase = (stems: string[]) => {
         const used = new Set(stems.map((x) => pos.get(x)!));
-        for (const k of used) { const ph = phraseAt[k - start]; if (ph >= 0 && !used.has(phraseWords[ph][phraseWords[ph].length - 1])) return true; }
+        for (const k of used) {
+          const ph = phraseAt[k - start];
+          if (ph < 0) continue;
+          const words = phraseWords[ph];
+          if (!used.has(words[words.length - 1])) return true;
+          if (words.every((w) => used.has(w)) && [...used].every((w) => words.includes(w) || inNegation[w - start])) return true;
+        }
         return false;
       };
       // every bag whose words all occur close together; the longest first, so that its words are not read twice
@@ -402,7 +476,7 @@ function bagMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches:
           if (have.has(b.findingId)) continue;
           let lo = Infinity, hi = -1, ok = true;
           for (const x of b.stems) { const p = pos.get(x); if (p === undefined) { ok = false; break; } lo = Math.min(lo, p); hi = Math.max(hi, p); }
-          if (ok && hi - lo + 1 <= b.stems.length + BAG_SLACK && !splitsPhrase(b.stems)) found.push({ findingId: b.findingId, stems: b.stems, lo, hi });
+          if (ok && hi - lo + 1 <= b.stems.length + BAG_SLACK && !misreadsPhrase(b.stems)) found.push({ findingId: b.findingId, stems: b.stems, lo, hi });
         }
       }
       found.sort((a, b) => b.stems.length - a.stems.length || (a.hi - a.lo) - (b.hi - b.lo) || a.lo - b.lo);
