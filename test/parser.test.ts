@@ -122,6 +122,7 @@ test('negation scope: "due to" ends it, and "non" negates only the phrase right 
   const d = find('Persistent non bloody diarrhoea. Non smoker.');
   assert.equal(state(d, 'bloody_diarrhoea')?.present, false);
   assert.equal(state(d, 'smoker')?.present, false);
+  for (const written of ['She is a nonsmoker.', 'A non-smoker.']) assert.equal(state(find(written), 'smoker')?.present, false, written);
 });
 
 test('a word inside a phrase already read does not start another finding', () => {

@@ -129,6 +129,7 @@ function repair(ckb: CompiledKb, tables: ParserTables, t: string): string[] | nu
  * letters followed by a capitalised one. Short heads ("McBurney") and acronyms ("HbA1c", "eGFR") are left whole.
  */
 const JOINED_SENTENCE_RE = /[a-z]{2}(?=[A-Z][a-z])/g;
+const NON_PREFIX_RE = /^non-?([a-z]{4,})$/;
 
 function tokenizeWithOffsets(ckb: CompiledKb, tables: ParserTables, lower: string, original: string): Tok[] {
   const toks: Tok[] = [];
@@ -139,6 +140,9 @@ function tokenizeWithOffsets(ckb: CompiledKb, tables: ParserTables, lower: strin
   const word = (w: string, start: number) => {
     const end = start + w.length;
     if (ckb.vocabularyTokens.has(w) || w.length < 4) { toks.push({ t: w, start, end, sent, clause, repaired: false }); return; }
+    // "nonsmoker", "non-productive": the prefix negates the word after it, as "non smoker" does
+    const rest = NON_PREFIX_RE.exec(w)?.[1];
+    if (rest && ckb.vocabularyTokens.has(rest)) { toks.push({ t: 'non', start, end, sent, clause, repaired: false }, { t: rest, start, end, sent, clause, repaired: false }); return; }
     const r = repair(ckb, tables, w);
     if (!r) toks.push({ t: w, start, end, sent, clause, repaired: false });
     else for (const x of r) toks.push({ t: x, start, end, sent, clause, repaired: true });
