@@ -19,7 +19,9 @@ export interface ParsedFinding {
   present: boolean;
   confidence: number;
   context: Context;
-  match: 'exact' | 'repaired';
+  /** "implied": read from another finding's duration (see the vocabulary's `duration`), named in implied_by */
+  match: 'exact' | 'repaired' | 'implied';
+  implied_by?: string;
   source: { start: number; end: number };
   text: string;
   severity?: number;
@@ -205,6 +207,7 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   // 1b. composed matches: a pain word anywhere in a sentence plus a body location ("pain in my lower back and hip",
   //     "flank (R)") is looked up as "<location> pain" through the same vocabulary; likewise swelling and rash
   composeMatches(ckb, tables.composers, tables.clauseBreakers, toks, matches);
+  coordinatedCues(ckb, tables.composers, toks, matches);
   // 1c. word-order-free matches of multi-word synonyms within one clause ("pain that is increased when you
   //     breathe in deeply" ~ "pain worse on deep breathing"), for findings not already found in the sentence
   bagMatches(ckb, tables, toks, matches);
@@ -228,7 +231,7 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   const byId = new Map<string, ParsedFinding>();
   for (const m of matches) {
     const sent = toks[m.i].sent;
-    let negated = false, context: Context = 'patient';
+    let negated = false, otherThan = false, context: Context = 'patient';
     // look back within the sentence: the nearest cue wins, a scope breaker stops the look-back
     for (let k = m.i - 1, dist = 0; k >= 0 && toks[k].sent === sent && dist < NEG_WINDOW; k--, dist++) {
       if (inMatch[k] === 0 && brk[k] && !neg[k] && !inCue[k]) break;
@@ -250,7 +253,12 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
       // "pain not relieved by analgesia, radiating to the back": a modifier cue ends what a negation before it covers
       if (modPre[k] && k + modPre[k] <= m.i) break;
       // a negation cue may run into the phrase it negates ("no history of" + "history of kidney stones")
-      if (neg[k]) { negated = true; break; }
+      if (neg[k]) {
+        negated = true;
+        // "denies any other joint pain": the other ones only; the one described is there, so nothing is said of it
+        for (let j = Math.max(k + neg[k], m.i - 2); j < m.i; j++) if (toks[j].t === 'other') otherThan = true;
+        break;
+      }
       if (hist[k] && k + hist[k] <= m.i && dist < 6) {
         // "a 3-week history of headaches", "2 months history of leg oedema": the length of the present illness
         if (k > 0 && toks[k - 1].sent === sent && durationEndingAt(tables, toks, k - 1) !== undefined) break;
@@ -273,7 +281,7 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
 
     // "pain aggravated by coughing", "worse on walking": the words after the cue say what changes a complaint,
     // they are not a complaint of their own
-    if (modifiesComplaint(toks, modPre, matchStart, m.i)) continue;
+    if (otherThan || modifiesComplaint(toks, modPre, matchStart, m.i)) continue;
     const first = toks[m.i], last = toks[m.i + m.n - 1];
     for (const spoken of m.ids) {
       // a relative's condition is the patient's family history of it, where the vocabulary has that finding
@@ -473,6 +481,12 @@ function bagMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches:
         }
         return false;
       };
+      // nor step over a negation its phrase does not hold ("pain not relieved by bowel movements" is not pain on
+      // moving the bowels)
+      const skipsNegation = (stems: string[], lo: number, hi: number) => {
+        for (let k = lo + 1; k < hi; k++) if (inNegation[k - start] && !stems.includes(stem(toks[k].t))) return true;
+        return false;
+      };
       // every bag whose words all occur close together; the longest first, so that its words are not read twice
       const found: { findingId: string; stems: string[]; lo: number; hi: number }[] = [];
       for (const st of pos.keys()) {
@@ -480,7 +494,7 @@ function bagMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches:
           if (have.has(b.findingId)) continue;
           let lo = Infinity, hi = -1, ok = true;
           for (const x of b.stems) { const p = pos.get(x); if (p === undefined) { ok = false; break; } lo = Math.min(lo, p); hi = Math.max(hi, p); }
-          if (ok && hi - lo + 1 <= b.stems.length + BAG_SLACK && !misreadsPhrase(b.stems)) found.push({ findingId: b.findingId, stems: b.stems, lo, hi });
+          if (ok && hi - lo + 1 <= b.stems.length + BAG_SLACK && !misreadsPhrase(b.stems) && !skipsNegation(b.stems, lo, hi)) found.push({ findingId: b.findingId, stems: b.stems, lo, hi });
         }
       }
       found.sort((a, b) => b.stems.length - a.stems.length || (a.hi - a.lo) - (b.hi - b.lo) || a.lo - b.lo);
@@ -580,6 +594,35 @@ function composeMatches(ckb: CompiledKb, composers: ParserTables['composers'], b
       }
     }
     start = end;
+  }
+}
+
+/**
+ * "pain and swelling in the fingers", "swelling and pain in the left knee": two cue words joined by "and"/"or" share
+ * the location after the second, which the composer gave to the nearer cue only; the first cue composes with it too
+ * unless it already has a location of its own ("chest pain and swelling of the ankles").
+ */
+function coordinatedCues(ckb: CompiledKb, composers: ParserTables['composers'], toks: Tok[], matches: { i: number; n: number; ids: string[]; repaired: boolean }[]): void {
+  const covered = new Uint8Array(toks.length);
+  for (const m of matches) for (let k = m.i; k < m.i + m.n; k++) covered[k] = 1;
+  const composerOf = (k: number) => composers.findIndex((c) => c.cues.has(toks[k].t));
+  for (let a = 0; a + 3 < toks.length; a++) {
+    if (covered[a] || (toks[a + 1].t !== 'and' && toks[a + 1].t !== 'or') || toks[a + 2].clause !== toks[a].clause) continue;
+    const ca = composerOf(a), cb = composerOf(a + 2);
+    if (ca < 0 || cb < 0 || ca === cb) continue;
+    const have = new Set(matches.filter((m) => toks[m.i].sent === toks[a].sent).flatMap((m) => m.ids));
+    found: for (let j = a + 3; j < Math.min(toks.length, a + 3 + COMPOSE_LIST_GAP) && toks[j].clause === toks[a].clause; j++) {
+      for (const n of COMPOSE_SPANS) {
+        if (j + n > toks.length || toks[j + n - 1].clause !== toks[a].clause) continue;
+        for (const tpl of composers[ca].templates) {
+          const e = templateEntry(ckb, tpl, toks, j, n);
+          if (!e) continue;
+          const ids = e.findingIds.filter((id) => !have.has(id));
+          if (ids.length) matches.push({ i: j, n, ids, repaired: toks[j].repaired });
+          break found;
+        }
+      }
+    }
   }
 }
 
