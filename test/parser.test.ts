@@ -261,3 +261,27 @@ test('a feeling verb carries over "and" to a second adjective; a sentence run in
   assert.equal(state(run, 'fever')?.present, false);
   assert.equal(state(run, 'rash')?.present, true, 'the negation ends where the next sentence starts');
 });
+
+test('two cue words joined by "and" share the location after the second', () => {
+  const r = find('Swelling and pain in the left knee.');
+  assert.equal(state(r, 'knee_pain')?.present, true);
+  assert.ok(r.findings.some((f) => f.present && (f.id === 'knee_effusion' || ckb.ancestors.get(f.id)?.includes('joint_swelling'))), JSON.stringify(r.findings.map((f) => f.id)));
+  const own = find('Chest pain and swelling of the ankles.');
+  assert.equal(state(own, 'chest_pain')?.present, true);
+  assert.equal(own.findings.some((f) => f.id === 'ankle_pain'), false, 'a cue with a location of its own keeps it');
+});
+
+test('a word-order-free match does not step over a negation, and "any other X" says nothing of X', () => {
+  const r = find('Her pain is not relieved by bowel movement.');
+  assert.equal(state(r, 'painful_defecation'), undefined, 'pain not relieved by defecation is not pain on defecation');
+  assert.equal(state(find('Pain with bowel movements.'), 'painful_defecation')?.present, true);
+  assert.equal(state(find('She denies any other joint pain.'), 'joint_pain'), undefined);
+  assert.equal(state(find('Denies other joint pain, fever or rash.'), 'fever')?.present, false, 'only the phrase right after "other" is spared');
+});
+
+test('"whenever" and "every time" introduce what brings a complaint on', () => {
+  const r = find('Urine leakage whenever he sneezed or coughed.');
+  assert.equal(state(r, 'urinary_incontinence')?.present, true);
+  assert.equal(state(r, 'cough'), undefined);
+  assert.equal(state(r, 'sneezing'), undefined);
+});
