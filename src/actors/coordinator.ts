@@ -165,7 +165,7 @@ export class Coordinator {
    */
   private symptomsOut(ev: Evidence) {
     const out: Record<string, unknown>[] = ev.recognised.map((r) => ({
-      id: r.id, label: r.label, present: r.present, confidence: r.confidence, context: r.context, match: r.match,
+      id: r.id, label: r.label, present: r.present, confidence: r.confidence, context: r.context, match: r.match, ...(r.implied_by ? { implied_by: r.implied_by } : {}),
       ...(r.source.end > 0 ? { source: r.source } : {}),
       ...(r.severity !== undefined ? { severity: r.severity } : {}), ...(r.onset ? { onset: r.onset } : {}),
       ...(r.duration_hours !== undefined ? { duration_hours: Math.round(r.duration_hours * 100) / 100 } : {}), ...(r.laterality ? { laterality: r.laterality } : {}),

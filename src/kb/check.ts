@@ -62,14 +62,28 @@ export function checkKb(kb: KnowledgeBase, icd?: Set<string>): string[] {
     if (id !== undefined && !set.has(id)) problems.push(`${ctx}: unknown ${kind} '${id}'`);
   };
 
-  const familyOf = new Map<string, string>();
+  const familyOf = new Map<string, string>(), pastOf = new Map<string, string>();
   for (const f of kb.findings) {
+    for (const x of f.past_of ?? []) {
+      need(findings, x, 'finding (past_of)', `finding ${f.id} (${where(f)})`);
+      if (pastOf.has(x)) problems.push(`finding ${f.id} (${where(f)}): '${x}' is already in the past_of of ${pastOf.get(x)}`);
+      pastOf.set(x, f.id);
+    }
     need(findings, f.parent, 'finding (parent)', `finding ${f.id} (${where(f)})`);
     for (const x of f.family_of ?? []) {
       need(findings, x, 'finding (family_of)', `finding ${f.id} (${where(f)})`);
       // a relative's mention must map to one family-history finding
       if (familyOf.has(x)) problems.push(`finding ${f.id} (${where(f)}): '${x}' is already in the family_of of ${familyOf.get(x)}`);
       familyOf.set(x, f.id);
+    }
+    if (f.duration) {
+      const d = f.duration;
+      for (const x of d.of) {
+        need(findings, x, 'finding (duration.of)', `finding ${f.id} (${where(f)})`);
+        if (x === f.id) problems.push(`finding ${f.id} (${where(f)}): duration.of names the finding itself`);
+      }
+      if (d.min_hours === undefined && d.max_hours === undefined) problems.push(`finding ${f.id} (${where(f)}): duration needs min_hours or max_hours`);
+      if (d.min_hours !== undefined && d.max_hours !== undefined && d.min_hours >= d.max_hours) problems.push(`finding ${f.id} (${where(f)}): duration min_hours must be below max_hours`);
     }
     if (f.kind === 'vital' && !f.vital) problems.push(`finding ${f.id}: kind vital without a vital comparison`);
   }
@@ -105,7 +119,10 @@ export function checkKb(kb: KnowledgeBase, icd?: Set<string>): string[] {
       if (ci.kind === 'condition' && !ci.finding) problems.push(`${ctx}: condition contraindication without a finding`);
     }
   }
-  for (const c of kb.drugClasses) need(classes, c.parent, 'drug class (parent)', `class ${c.id}`);
+  for (const c of kb.drugClasses) {
+    need(classes, c.parent, 'drug class (parent)', `class ${c.id}`);
+    for (const f of c.findings ?? []) need(findings, f, 'finding', `class ${c.id}`);
+  }
   for (const g of kb.allergyGroups) {
     const ctx = `allergy group ${g.id}`;
     for (const c of g.classes ?? []) need(classes, c, 'drug class', ctx);

@@ -25,6 +25,8 @@ export function stem(t: string): string {
 export interface PhraseEntry { findingIds: string[]; tokens: number }
 export interface TrieNode { next: Map<string, TrieNode>; entry?: PhraseEntry }
 
+export interface DurationRule { id: string; minHours: number; maxHours: number }
+
 export interface CompiledKb {
   kb: KnowledgeBase;
   findings: FindingT[];
@@ -36,6 +38,10 @@ export interface CompiledKb {
   descendants: Map<string, string[]>;
   /** a patient finding → the family-history finding a relative's mention of it maps to (from `family_of`) */
   familyOf: Map<string, string>;
+  /** a current habit → its past form, for a mention that says it stopped (from `past_of`) */
+  pastOf: Map<string, string>;
+  /** a finding → the findings defined by how long it has lasted (from `duration`: cough → persistent and chronic cough) */
+  durationRules: Map<string, DurationRule[]>;
   conditions: ConditionT[];
   conditionIndex: Map<string, number>;
   conditionById: Map<string, ConditionT>;
@@ -49,6 +55,8 @@ export interface CompiledKb {
   drugById: Map<string, DrugT>;
   drugByName: Map<string, string>;
   drugClassesOf: Map<string, Set<string>>;
+  /** a drug → the findings that taking it is evidence of, through its classes (from drug classes' `findings`) */
+  drugFindings: Map<string, string[]>;
   allergyById: Map<string, AllergyGroupT>;
   allergyByName: Map<string, string>;
 }
@@ -84,6 +92,13 @@ export function compileKb(kb: KnowledgeBase): CompiledKb {
   }
   const familyOf = new Map<string, string>();
   for (const f of kb.findings) for (const x of f.family_of ?? []) familyOf.set(x, f.id);
+  const pastOf = new Map<string, string>();
+  for (const f of kb.findings) for (const x of f.past_of ?? []) pastOf.set(x, f.id);
+  const durationRules = new Map<string, DurationRule[]>();
+  for (const f of kb.findings) {
+    if (!f.duration) continue;
+    for (const x of f.duration.of) durationRules.set(x, [...(durationRules.get(x) ?? []), { id: f.id, minHours: f.duration.min_hours ?? 0, maxHours: f.duration.max_hours ?? Infinity }]);
+  }
 
   const trie: TrieNode = { next: new Map() };
   const vocabularyTokens = new Set<string>();
@@ -166,6 +181,12 @@ export function compileKb(kb: KnowledgeBase): CompiledKb {
     }
     drugClassesOf.set(d.id, set);
   }
+  const classFindings = new Map(kb.drugClasses.map((c) => [c.id, c.findings ?? []]));
+  const drugFindings = new Map<string, string[]>();
+  for (const [drug, classes] of drugClassesOf) {
+    const ids = [...new Set([...classes].flatMap((c) => classFindings.get(c) ?? []))];
+    if (ids.length) drugFindings.set(drug, ids);
+  }
   const allergyById = new Map(kb.allergyGroups.map((g) => [g.id, g]));
   const allergyByName = new Map<string, string>();
   for (const g of kb.allergyGroups) {
@@ -176,9 +197,9 @@ export function compileKb(kb: KnowledgeBase): CompiledKb {
   }
 
   return {
-    kb, findings: kb.findings, findingIndex, findingById, ancestors, descendants, familyOf,
+    kb, findings: kb.findings, findingIndex, findingById, ancestors, descendants, familyOf, pastOf, durationRules,
     conditions: kb.conditions, conditionIndex, conditionById, trie, vocabularyTokens, deletions, bags,
-    drugById, drugByName, drugClassesOf, allergyById, allergyByName,
+    drugById, drugByName, drugClassesOf, drugFindings, allergyById, allergyByName,
   };
 }
 

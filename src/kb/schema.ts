@@ -33,8 +33,20 @@ export const Finding = Type.Object({
   parent: Type.Optional(Id),
   /** on a family-history finding: the patient's own findings that a relative's mention maps to it ("mother has coeliac disease") */
   family_of: Type.Optional(Type.Array(Id)),
+  /** on a past-habit finding: the current findings that a stopped mention maps to it ("smoked but quit": smoker → former_smoker) */
+  past_of: Type.Optional(Type.Array(Id)),
   ambiguous: Type.Optional(Type.Array(Type.String())),
   vital: Type.Optional(VitalComparison),
+  /**
+   * a finding defined by how long another one has lasted ("chronic cough": a cough of 8 weeks or more): a mention
+   * of any finding in `of` (or a narrower one) with a duration in [min_hours, max_hours] makes this one present,
+   * and a duration below min_hours makes it absent
+   */
+  duration: Type.Optional(Type.Object({
+    of: Type.Array(Id, { minItems: 1 }),
+    min_hours: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+    max_hours: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+  }, { additionalProperties: false })),
   /**
    * P(finding | a condition that does not list it), where the model's default (2% for symptoms and signs, 10% for
    * history) is far from the truth: a sign that hardly occurs outside the conditions listing it (stridor)
@@ -140,7 +152,11 @@ export const Drug = Type.Object({
 }, { additionalProperties: true });
 export const DrugsFile = Type.Object({ group: Type.String(), drugs: Type.Array(Drug) }, { additionalProperties: true });
 
-export const DrugClass = Type.Object({ id: Id, label: Type.String(), parent: Type.Optional(Id) }, { additionalProperties: true });
+export const DrugClass = Type.Object({
+  id: Id, label: Type.String(), parent: Type.Optional(Id),
+  /** findings that taking a drug of this class (or of a narrower class) is evidence of (antibacterial → recent_antibiotics) */
+  findings: Type.Optional(Type.Array(Id)),
+}, { additionalProperties: true });
 export const DrugClassesFile = Type.Object({ classes: Type.Array(DrugClass) }, { additionalProperties: true });
 
 const RiskLevel = Type.Union([Type.Literal('high'), Type.Literal('moderate'), Type.Literal('low')]);
@@ -185,7 +201,15 @@ export const QualifiersFile = Type.Object({
   negation_pseudo: Type.Optional(Type.Array(Type.String())),
   scope_breakers: Type.Array(Type.String()),
   history_pre: Type.Array(Type.String()),
+  /** words right before a drug name that say the patient takes it ("taking amoxicillin", "started on warfarin") */
+  medication_pre: Type.Optional(Type.Array(Type.String())),
+  /** cues of the presenting complaint: a history cue right after one is the present illness ("presents with a history of worsening pain") */
+  presenting_pre: Type.Optional(Type.Array(Type.String())),
   family_pre: Type.Array(Type.String()),
+  /** family cues after the finding ("heart disease in her father") */
+  family_post: Type.Optional(Type.Array(Type.String())),
+  /** cues after a habit that say it has stopped ("a 30-pack-year smoking history but quit 5 years ago"), see `past_of` */
+  stopped_post: Type.Optional(Type.Array(Type.String())),
   hypothetical_pre: Type.Array(Type.String()),
   /** words between a hypothetical cue and a finding that show the finding is there ("worried about this rash") */
   hypothetical_void: Type.Optional(Type.Array(Type.String())),

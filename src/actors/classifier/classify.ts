@@ -2,13 +2,14 @@
  * The symptom classifier's main-thread part: turns a DiagnosisRequest into Evidence.
  *  - structured symptoms by id (validated against the vocabulary) or by text (phrase trie);
  *  - free text through the parser;
- *  - the patient block: age, sex, pregnancy, known conditions, risk factors and medications as history findings;
+ *  - the patient block: age, sex, pregnancy, known conditions and risk factors as history findings, and current
+ *    medications (listed, or written with an intake cue: "taking amoxicillin") as the findings of their drug classes;
  *  - age and sex from the text when the patient block does not give them.
  * Texts that the exact vocabulary cannot place are returned as `unplaced` for the semantic lookup, which runs
  * in the inference pool (see coordinator).
  */
 import type { CompiledKb } from '../../kb/compile.ts';
-import { tokenize, stem, editDistanceAtMost } from '../../kb/compile.ts';
+import { tokenize, stem, editDistanceAtMost, resolveDrug } from '../../kb/compile.ts';
 import type { DiagnosisRequestT } from '../../http/schemas.ts';
 import { parseText, parserTables, type ParsedFinding } from './parser.ts';
 import { finalizeEvidence, resolveFindingPhrase, type Evidence, type Sex } from '../evidence.ts';
@@ -28,6 +29,19 @@ export function classify(ckb: CompiledKb, req: DiagnosisRequestT): Classified {
     }
     ev.recognised.push(pf);
     if (pf.present) { ev.present.add(pf.id); ev.absent.delete(pf.id); } else if (!ev.present.has(pf.id)) ev.absent.add(pf.id);
+    if (pf.present && pf.duration_hours !== undefined && pf.context === 'patient') byDuration(pf, pf.duration_hours);
+  };
+  // "a cough for 10 weeks" is a chronic cough; "vertigo lasting 30 seconds" is not a vertigo attack lasting hours
+  const byDuration = (pf: ParsedFinding, hours: number) => {
+    for (const of of [pf.id, ...(ckb.ancestors.get(pf.id) ?? [])]) {
+      for (const rule of ckb.durationRules.get(of) ?? []) {
+        if (rule.id === pf.id || ev.present.has(rule.id) || hours > rule.maxHours) continue;
+        const present = hours >= rule.minHours;
+        if (!present && ev.absent.has(rule.id)) continue;
+        ev.recognised.push({ ...pf, id: rule.id, label: ckb.findingById.get(rule.id)!.label, present, match: 'implied', implied_by: pf.id });
+        if (present) { ev.present.add(rule.id); ev.absent.delete(rule.id); } else ev.absent.add(rule.id);
+      }
+    }
   };
 
   for (const s of req.symptoms ?? []) {
@@ -58,7 +72,44 @@ export function classify(ckb: CompiledKb, req: DiagnosisRequestT): Classified {
     const id = resolveFindingPhrase(ckb, item) ?? resolveFindingPhrase(ckb, `history of ${item}`);
     if (id) { ev.present.add(id); ev.absent.delete(id); } else ev.unresolved++;
   }
+  // current medicines, listed or written ("taking amoxicillin"), are evidence through their classes (anticoagulant use)
+  const drugs = [...(p.medications ?? []).map((m) => resolveDrug(ckb, m)), ...(req.text ? drugsTaken(ckb, req.text) : [])];
+  for (const drug of drugs) {
+    if (!drug) continue;
+    for (const id of ckb.drugFindings.get(drug) ?? []) if (!ev.absent.has(id)) ev.present.add(id);
+  }
   return { evidence: finalizeEvidence(ckb, ev), unplaced, demographicsSource };
+}
+
+/** How many words may stand between an intake cue and the drug name ("taking a course of amoxicillin"). */
+const MEDICATION_CUE_REACH = 3;
+
+/**
+ * Drugs the text says the patient takes: a drug name (one to three words, as the drug vocabulary spells it) within a
+ * few words after an intake cue of qualifiers.json ("taking", "started on", "prescribed"), in the same sentence. A name
+ * without a cue ("allergic to penicillin", "no aspirin") is not taken.
+ */
+function drugsTaken(ckb: CompiledKb, text: string): string[] {
+  const cues = ckb.kb.qualifiers.medication_pre ?? [];
+  if (cues.length === 0) return [];
+  const q = ckb.kb.qualifiers;
+  const stopWords = new Set([...q.negation_pre, ...(q.stopped_post ?? [])].filter((w) => !w.includes(' ')));
+  const out: string[] = [];
+  for (const sentence of text.split(/[.;!?\n]+/)) {
+    const words = tokenize(sentence);
+    for (let i = 0; i < words.length; i++) {
+      const cue = cues.find((c) => { const cw = c.split(' '); return cw.every((w, k) => words[i + k] === w); });
+      // "not taking", "stopped taking", "never took"
+      if (!cue || (i > 0 && stopWords.has(words[i - 1])) || (i > 1 && stopWords.has(words[i - 2]))) continue;
+      const from = i + cue.split(' ').length;
+      for (let j = from; j < Math.min(words.length, from + MEDICATION_CUE_REACH); j++) {
+        let drug: string | undefined;
+        for (let n = 3; n >= 1 && !drug; n--) if (j + n <= words.length) drug = ckb.drugByName.get(words.slice(j, j + n).join(' '));
+        if (drug) { out.push(drug); break; }
+      }
+    }
+  }
+  return out;
 }
 
 /** Short clauses of the text in which nothing was recognised, for the semantic (encoder) lookup. */

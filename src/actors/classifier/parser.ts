@@ -37,12 +37,13 @@ export interface ParseResult {
   sex?: 'male' | 'female';
 }
 
-interface Tok { t: string; start: number; end: number; sent: number; clause: number; repaired: boolean }
+/** `t` the token as the vocabulary knows it (repaired where needed), `w` the word as written, for cue matching */
+interface Tok { t: string; w: string; start: number; end: number; sent: number; clause: number; repaired: boolean }
 
 const WORD_RE = /\d+\.\d+|[a-z0-9]+(?:['\-][a-z0-9]+)*|[/%+?]|[.;!\n:,()]/g;
 
 export interface ParserTables {
-  negPre: PhraseSet; negPost: PhraseSet; negPseudo: PhraseSet; modifierPre: PhraseSet; breakers: PhraseSet; historyPre: PhraseSet; familyPre: PhraseSet; hypoPre: PhraseSet; hypoVoid: Set<string>;
+  negPre: PhraseSet; negPost: PhraseSet; negPseudo: PhraseSet; modifierPre: PhraseSet; breakers: PhraseSet; historyPre: PhraseSet; presentingPre: PhraseSet; familyPre: PhraseSet; familyPost: PhraseSet; stoppedPost: PhraseSet; hypoPre: PhraseSet; hypoVoid: Set<string>;
   onsetSudden: PhraseSet; onsetGradual: PhraseSet; severity: Map<string, number>; laterality: Map<string, string>;
   durationUnits: Map<string, number>; numberWords: Map<string, number>; sexWords: Map<string, 'male' | 'female'>;
   vitalRes: { name: string; re: RegExp }[];
@@ -70,12 +71,14 @@ class PhraseSet {
   }
   has(phrase: string): boolean { return this.whole.has(phrase); }
   /** length in tokens of the longest cue starting at i, or 0 */
+  /** cue words match the word as written or as repaired ("presents" is repaired to the vocabulary's "present") */
   matchAt(toks: Tok[], i: number): number {
-    const cands = this.byFirst.get(toks[i].t);
+    const asWritten = this.byFirst.get(toks[i].w), asRepaired = toks[i].t !== toks[i].w ? this.byFirst.get(toks[i].t) : undefined;
+    const cands = asWritten && asRepaired ? [...asWritten, ...asRepaired].sort((a, b) => b.length - a.length) : asWritten ?? asRepaired;
     if (!cands) return 0;
     outer: for (const c of cands) {
       if (i + c.length > toks.length) continue;
-      for (let k = 1; k < c.length; k++) if (toks[i + k].t !== c[k] || toks[i + k].sent !== toks[i].sent) continue outer;
+      for (let k = 1; k < c.length; k++) if ((toks[i + k].w !== c[k] && toks[i + k].t !== c[k]) || toks[i + k].sent !== toks[i].sent) continue outer;
       return c.length;
     }
     return 0;
@@ -89,7 +92,7 @@ export function parserTables(ckb: CompiledKb): ParserTables {
   const q = ckb.kb.qualifiers;
   t = {
     negPre: new PhraseSet(q.negation_pre), negPost: new PhraseSet(q.negation_post), negPseudo: new PhraseSet(q.negation_pseudo ?? []), modifierPre: new PhraseSet(q.modifier_pre ?? []), breakers: new PhraseSet(q.scope_breakers),
-    historyPre: new PhraseSet(q.history_pre), familyPre: new PhraseSet(q.family_pre), hypoPre: new PhraseSet(q.hypothetical_pre), hypoVoid: new Set(q.hypothetical_void ?? []),
+    historyPre: new PhraseSet(q.history_pre), presentingPre: new PhraseSet(q.presenting_pre ?? []), familyPre: new PhraseSet(q.family_pre), familyPost: new PhraseSet(q.family_post ?? []), stoppedPost: new PhraseSet(q.stopped_post ?? []), hypoPre: new PhraseSet(q.hypothetical_pre), hypoVoid: new Set(q.hypothetical_void ?? []),
     onsetSudden: new PhraseSet(q.onset_sudden), onsetGradual: new PhraseSet(q.onset_gradual),
     severity: new Map(Object.entries(q.severity_words)), laterality: new Map(Object.entries(q.laterality)),
     durationUnits: new Map(Object.entries(q.duration_units)), numberWords: new Map(Object.entries(q.number_words)),
@@ -141,13 +144,13 @@ function tokenizeWithOffsets(ckb: CompiledKb, tables: ParserTables, lower: strin
   for (let m = JOINED_SENTENCE_RE.exec(original); m; m = JOINED_SENTENCE_RE.exec(original)) if (m.index > 0 && /[a-z]/.test(original[m.index - 1])) joins.add(m.index + 2);
   const word = (w: string, start: number) => {
     const end = start + w.length;
-    if (ckb.vocabularyTokens.has(w) || w.length < 4) { toks.push({ t: w, start, end, sent, clause, repaired: false }); return; }
+    if (ckb.vocabularyTokens.has(w) || w.length < 4) { toks.push({ t: w, w, start, end, sent, clause, repaired: false }); return; }
     // "nonsmoker", "non-productive": the prefix negates the word after it, as "non smoker" does
     const rest = NON_PREFIX_RE.exec(w)?.[1];
-    if (rest && ckb.vocabularyTokens.has(rest)) { toks.push({ t: 'non', start, end, sent, clause, repaired: false }, { t: rest, start, end, sent, clause, repaired: false }); return; }
+    if (rest && ckb.vocabularyTokens.has(rest)) { toks.push({ t: 'non', w: 'non', start, end, sent, clause, repaired: false }, { t: rest, w: rest, start, end, sent, clause, repaired: false }); return; }
     const r = repair(ckb, tables, w);
-    if (!r) toks.push({ t: w, start, end, sent, clause, repaired: false });
-    else for (const x of r) toks.push({ t: x, start, end, sent, clause, repaired: true });
+    if (!r) toks.push({ t: w, w, start, end, sent, clause, repaired: false });
+    else for (const x of r) toks.push({ t: x, w: r.length === 1 ? w : x, start, end, sent, clause, repaired: true });
   };
   WORD_RE.lastIndex = 0;
   for (let m = WORD_RE.exec(lower); m; m = WORD_RE.exec(lower)) {
@@ -176,6 +179,9 @@ function tokenizeWithOffsets(ckb: CompiledKb, tables: ParserTables, lower: strin
 }
 
 const NEG_WINDOW = 14;
+/** most words from a habit to a cue that says it stopped ("smoking history but quit", "smoked … for 40 years but quit") */
+const STOPPED_REACH = 8;
+const STOPPED_OBJECT_WORDS = new Set(['a', 'an', 'this', 'that', 'these', 'those', 'taking', 'using', 'working', 'eating', 'drinking']);
 const SUBJECT_PRONOUNS = new Set(['i', 'he', 'she', 'we', 'they']);
 
 export function parseText(ckb: CompiledKb, text: string): ParseResult {
@@ -216,7 +222,7 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   // 2. cue positions
   const cueAt = (set: PhraseSet) => { const a = new Int8Array(toks.length); for (let i = 0; i < toks.length; i++) a[i] = set.matchAt(toks, i); return a; };
   const neg = cueAt(tables.negPre), brk = cueAt(tables.breakers), hist = cueAt(tables.historyPre), fam = cueAt(tables.familyPre), hypo = cueAt(tables.hypoPre);
-  const negPost = cueAt(tables.negPost), modPre = cueAt(tables.modifierPre);
+  const negPost = cueAt(tables.negPost), modPre = cueAt(tables.modifierPre), famPost = cueAt(tables.familyPost), stopped = cueAt(tables.stoppedPost), presenting = cueAt(tables.presentingPre);
   // a negation word inside a pseudo-negation ("no improvement in", "not only") negates nothing
   const pseudo = cueAt(tables.negPseudo);
   for (let i = 0; i < toks.length; i++) for (let k = i; k < i + pseudo[i]; k++) neg[k] = 0;
@@ -254,6 +260,8 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
       if (modPre[k] && k + modPre[k] <= m.i) break;
       // a negation cue may run into the phrase it negates ("no history of" + "history of kidney stones")
       if (neg[k]) {
+        // "I have not had a period": a cue running into a phrase that holds its own negation is that phrase's
+        if (k + neg[k] > m.i && negationInside(neg, m.i, m.n)) break;
         negated = true;
         // "denies any other joint pain": the other ones only; the one described is there, so nothing is said of it
         for (let j = Math.max(k + neg[k], m.i - 2); j < m.i; j++) if (toks[j].t === 'other') otherThan = true;
@@ -262,6 +270,9 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
       if (hist[k] && k + hist[k] <= m.i && dist < 6) {
         // "a 3-week history of headaches", "2 months history of leg oedema": the length of the present illness
         if (k > 0 && toks[k - 1].sent === sent && durationEndingAt(tables, toks, k - 1) !== undefined) break;
+        // "presents with a history of worsening pain": the presenting complaint
+        const before = k > 0 && ARTICLES.has(toks[k - 1].t) ? k - 1 : k;
+        if (endsCue(presenting, toks, before, sent)) break;
         // "his sister was diagnosed with X", "no family history of X": a family cue just before the history cue wins
         for (let j = k - 1; j >= Math.max(0, k - 4) && toks[j].sent === sent; j--) if (fam[j]) { context = 'family'; break; }
         if (context === 'family') break;
@@ -275,6 +286,8 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
     if (m.i > 0 && toks[m.i - 1].t === 'non' && toks[m.i - 1].sent === sent) negated = true;
     // post-negation: "fever: negative", "chest pain denied"
     const after = m.i + m.n;
+    // "heart disease in her father": a family cue right after the phrase
+    if (context === 'patient' && after < toks.length && toks[after].sent === sent && famPost[after]) context = 'family';
     for (let k = after; k < Math.min(toks.length, after + 2); k++) if (toks[k].sent === sent && negPost[k]) negated = true;
     // a question or label answered "no" ("Chest pain? No.", "Recent travel: N")
     if (!negated && answeredNo.some(([a, b]) => toks[m.i].start >= a && toks[m.i].start < b)) negated = true;
@@ -283,9 +296,19 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
     // they are not a complaint of their own
     if (otherThan || modifiesComplaint(toks, modPre, matchStart, m.i)) continue;
     const first = toks[m.i], last = toks[m.i + m.n - 1];
+    // "a 30-pack-year smoking history but quit 5 years ago": a stop cue a few words on makes a habit a past one
+    let stoppedAfter = false;
+    if (!negated && context === 'patient') {
+      for (let k = after; k < Math.min(toks.length, after + STOPPED_REACH) && toks[k].sent === sent && !stoppedAfter; k++) {
+        // … but not "has stopped his statin", "quit the job", "stopped taking it": an object of its own
+        const next = toks[k + stopped[k]];
+        stoppedAfter = stopped[k] > 0 && !(next && next.sent === sent && (DETERMINERS.has(next.t) || STOPPED_OBJECT_WORDS.has(next.t)));
+      }
+    }
     for (const spoken of m.ids) {
-      // a relative's condition is the patient's family history of it, where the vocabulary has that finding
-      const id = context === 'family' && !spoken.startsWith('family_') ? ckb.familyOf.get(spoken) : spoken;
+      // a relative's condition is the patient's family history of it, where the vocabulary has that finding; a
+      // stopped habit is its past form
+      const id = context === 'family' && !spoken.startsWith('family_') ? ckb.familyOf.get(spoken) : stoppedAfter ? ckb.pastOf.get(spoken) ?? spoken : spoken;
       const f = id ? ckb.findingById.get(id) : undefined;
       if (!id || !f) continue;
       if (context === 'hypothetical') continue;
@@ -399,6 +422,18 @@ function modifiesComplaint(toks: Tok[], modPre: Int8Array, matchStart: Int32Arra
       start = j;
     }
   }
+  return false;
+}
+
+const ARTICLES = new Set(['a', 'an', 'the']);
+/** whether a cue of `cues` ends right before token `k` in the sentence, or runs into it ("presents with" + "with a history of") */
+function endsCue(cues: Int8Array, toks: Tok[], k: number, sent: number): boolean {
+  for (let j = k - 1; j >= Math.max(0, k - 4) && toks[j].sent === sent; j--) if (cues[j] && j + cues[j] >= k) return true;
+  return false;
+}
+
+function negationInside(neg: Int8Array, i: number, n: number): boolean {
+  for (let j = i; j < i + n; j++) if (neg[j]) return true;
   return false;
 }
 
