@@ -201,6 +201,10 @@ test('an "or" list after a modifier cue modifies the complaint; "and" does not j
   assert.equal(state(and, 'dry_cough')?.present, true, '"and" starts a new complaint');
   assert.equal(state(find('Headache worse when bending and coughing.'), 'cough'), undefined, '"and" joins two activities');
   assert.equal(state(find('Chest pain worse on exertion and coughing.'), 'cough')?.present, true, 'but not a noun to an activity');
+  const held = find('My back pain is worse when I cough or sneeze.');
+  assert.equal(state(held, 'back_pain')?.present, true);
+  assert.equal(state(held, 'cough'), undefined, 'a cue inside a longer phrase still makes the words after it a modifier');
+  assert.equal(state(held, 'sneezing'), undefined);
 });
 
 test('a hypothetical cue is void when a possessive or demonstrative shows the finding is there', () => {
@@ -284,4 +288,23 @@ test('"whenever" and "every time" introduce what brings a complaint on', () => {
   assert.equal(state(r, 'urinary_incontinence')?.present, true);
   assert.equal(state(r, 'cough'), undefined);
   assert.equal(state(r, 'sneezing'), undefined);
+});
+
+test('a phrase holding its own negation is not negated again; cues match the word as written', () => {
+  assert.equal(state(find('I have not had a period for three months.'), 'amenorrhoea_finding')?.present, true);
+  assert.equal(state(find('He has not had any fever.'), 'fever')?.present, false);
+  assert.equal(state(find('No history of kidney stones.'), 'hx_kidney_stones')?.present, false);
+  // "presents" is repaired to the vocabulary's "present" for phrase matching; the cue "presents with" still holds
+  const r = find('She presents with a history of progressively worsening menstrual pain.');
+  assert.equal(r.findings.find((f) => f.id === 'progressive_dysmenorrhoea' || f.id === 'painful_periods')?.context, 'patient', 'the presenting complaint is not past history');
+  assert.equal(state(find('She has a history of headaches.'), 'headache')?.context, 'history');
+});
+
+test('"it" or "they" opening a sentence stands for the noun the previous sentence opened with', () => {
+  const r = find('I have a rash on my legs. It is itchy and spreading all over my body.');
+  assert.equal(state(r, 'widespread_rash')?.present, true);
+  assert.equal(state(r, 'pruritus')?.present, true);
+  assert.equal(state(find('I have a rash. It is not itchy.'), 'pruritus')?.present, false, 'the pronoun sentence keeps its own negation');
+  assert.equal(state(find('I have a cough. It is worse at night.'), 'nocturnal_cough')?.present, true);
+  assert.equal(state(find('It is worse at night.'), 'nocturnal_cough'), undefined, 'no previous sentence, no referent');
 });

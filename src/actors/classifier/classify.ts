@@ -90,18 +90,18 @@ const MEDICATION_CUE_REACH = 3;
  * without a cue ("allergic to penicillin", "no aspirin") is not taken.
  */
 function drugsTaken(ckb: CompiledKb, text: string): string[] {
-  const cues = ckb.kb.qualifiers.medication_pre ?? [];
-  if (cues.length === 0) return [];
   const q = ckb.kb.qualifiers;
+  const cues = (q.medication_pre ?? []).map((c) => c.split(' '));
+  if (cues.length === 0) return [];
   const stopWords = new Set([...q.negation_pre, ...(q.stopped_post ?? [])].filter((w) => !w.includes(' ')));
   const out: string[] = [];
   for (const sentence of text.split(/[.;!?\n]+/)) {
     const words = tokenize(sentence);
     for (let i = 0; i < words.length; i++) {
-      const cue = cues.find((c) => { const cw = c.split(' '); return cw.every((w, k) => words[i + k] === w); });
+      const cue = cues.find((cw) => cw.every((w, k) => words[i + k] === w));
       // "not taking", "stopped taking", "never took"
       if (!cue || (i > 0 && stopWords.has(words[i - 1])) || (i > 1 && stopWords.has(words[i - 2]))) continue;
-      const from = i + cue.split(' ').length;
+      const from = i + cue.length;
       for (let j = from; j < Math.min(words.length, from + MEDICATION_CUE_REACH); j++) {
         let drug: string | undefined;
         for (let n = 3; n >= 1 && !drug; n--) if (j + n <= words.length) drug = ckb.drugByName.get(words.slice(j, j + n).join(' '));

@@ -70,8 +70,10 @@ class PhraseSet {
     }
   }
   has(phrase: string): boolean { return this.whole.has(phrase); }
-  /** length in tokens of the longest cue starting at i, or 0 */
-  /** cue words match the word as written or as repaired ("presents" is repaired to the vocabulary's "present") */
+  /**
+   * Length in tokens of the longest cue starting at i, or 0. Cue words match the word as written or as repaired
+   * ("presents" is repaired to the vocabulary's "present").
+   */
   matchAt(toks: Tok[], i: number): number {
     const asWritten = this.byFirst.get(toks[i].w), asRepaired = toks[i].t !== toks[i].w ? this.byFirst.get(toks[i].t) : undefined;
     const cands = asWritten && asRepaired ? [...asWritten, ...asRepaired].sort((a, b) => b.length - a.length) : asWritten ?? asRepaired;
@@ -217,6 +219,9 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   // 1c. word-order-free matches of multi-word synonyms within one clause ("pain that is increased when you
   //     breathe in deeply" ~ "pain worse on deep breathing"), for findings not already found in the sentence
   bagMatches(ckb, tables, toks, matches);
+  // 1d. "I have a rash on my legs. It is itchy and spreading": a sentence opened by "it"/"they" speaks of the thing
+  //     the previous sentence opened with
+  pronounMatches(ckb, toks, matches);
   matches.sort((a, b) => a.i - b.i);
 
   // 2. cue positions
@@ -395,7 +400,7 @@ function numberValue(tables: ParserTables, w: string): number | undefined {
 function modifiesComplaint(toks: Tok[], modPre: Int8Array, matchStart: Int32Array, i: number): boolean {
   const sent = toks[i].sent;
   const cueEndsNear = (start: number) => {
-    for (let k = start - 1; k >= Math.max(0, start - 4) && toks[k].clause === toks[start].clause && matchStart[k] < 0; k--) if (modPre[k] && k + modPre[k] >= start - 1) return true;
+    for (let k = start - 1; k >= Math.max(0, start - 4) && toks[k].clause === toks[start].clause; k--) if (modPre[k] && k + modPre[k] >= start - 1) return true;
     return false;
   };
   // a comma-separated item belongs to a modifier list only when the list closes with "or" further on
@@ -629,6 +634,62 @@ function composeMatches(ckb: CompiledKb, composers: ParserTables['composers'], b
       }
     }
     start = end;
+  }
+}
+
+const REFERRING_PRONOUNS = new Set(['it', "it's", 'they', "they're", 'these', 'those']);
+/** words between the pronoun and what it is said to be or do ("it is really", "they have become") */
+const LINKING_WORDS = new Set(['is', 'are', 'was', 'were', 'has', 'have', 'had', 'been', 'be', 'become', 'becoming', 'became', 'getting', 'gets', 'got', 'looks', 'look', 'seems', 'seem', 'feels', 'feel', 'also', 'now', 'very', 'really', 'quite', 'so', 'extremely', 'more', 'and', 'still', 'always', 'started', 'starting']);
+const REFERENT_DETERMINERS = new Set(['the', 'a', 'an', 'my', 'his', 'her', 'their', 'this', 'these', 'some']);
+/** how far into the previous sentence its opening noun phrase may start, and how many predicate words are tried */
+const REFERENT_REACH = 6;
+const PREDICATE_WORDS = 6;
+
+/** The longest vocabulary phrase reading `seq` from its start, as a count of words, or 0. */
+function trieLongest(ckb: CompiledKb, seq: string[]): { n: number; ids: string[] } | undefined {
+  let node = ckb.trie.next.get(seq[0]);
+  let best: { n: number; ids: string[] } | undefined;
+  for (let k = 0; node; ) {
+    if (node.entry) best = { n: k + 1, ids: node.entry.findingIds };
+    if (++k >= seq.length) break;
+    node = node.next.get(seq[k]);
+  }
+  return best;
+}
+
+/**
+ * A sentence that opens with "it" or "they" is read with the noun the previous sentence opened with (after a
+ * determiner, "I have a rash …", "The veins on my legs …") in the pronoun's place: "they are swollen" as "swollen
+ * veins", "it's spreading all over my body" as "rash spreading all over my body", where the vocabulary has that phrase.
+ */
+function pronounMatches(ckb: CompiledKb, toks: Tok[], matches: { i: number; n: number; ids: string[]; repaired: boolean }[]): void {
+  for (let p = 1; p < toks.length; p++) {
+    if (!REFERRING_PRONOUNS.has(toks[p].w) || toks[p - 1].sent === toks[p].sent) continue;
+    // the previous sentence's opening noun phrase: the word after its first determiner
+    const prevStart = toks.findIndex((t) => t.sent === toks[p - 1].sent);
+    let ref = -1;
+    for (let k = prevStart; k < Math.min(p, prevStart + REFERENT_REACH); k++) {
+      if (REFERENT_DETERMINERS.has(toks[k].t) && k + 1 < p && ckb.vocabularyTokens.has(toks[k + 1].t) && !REFERENT_DETERMINERS.has(toks[k + 1].t)) { ref = k + 1; break; }
+    }
+    if (ref < 0) continue;
+    const referent = toks[ref].t;
+    const have = new Set(matches.filter((m) => toks[m.i].sent === toks[p].sent).flatMap((m) => m.ids));
+    let q = p + 1;
+    while (q < toks.length && toks[q].sent === toks[p].sent && LINKING_WORDS.has(toks[q].t)) q++;
+    for (let w = q; w < Math.min(toks.length, q + PREDICATE_WORDS) && toks[w].sent === toks[p].sent; w++) {
+      if (LINKING_WORDS.has(toks[w].t)) continue;
+      // "swollen veins", "itchy rash": the predicate word before the referent
+      const before = trieLongest(ckb, [toks[w].t, referent]);
+      // "rash spreading all over my body": the referent, then the predicate from this word on
+      const rest: string[] = [referent];
+      for (let k = w; k < toks.length && toks[k].sent === toks[p].sent && rest.length < 8; k++) rest.push(toks[k].t);
+      const after = trieLongest(ckb, rest);
+      const hit = before?.n === 2 ? { n: 1, ids: before.ids } : after && after.n > 1 ? { n: after.n - 1, ids: after.ids } : undefined;
+      if (!hit) continue;
+      const ids = hit.ids.filter((id) => !have.has(id));
+      if (ids.length) matches.push({ i: w, n: hit.n, ids, repaired: false });
+      for (const id of ids) have.add(id);
+    }
   }
 }
 
