@@ -1,0 +1,26 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseText } from '../src/actors/classifier/parser.ts';
+import { realKb } from './helpers/kb.ts';
+
+const ckb = realKb();
+const find = (text: string) => parseText(ckb, text);
+const state = (r: ReturnType<typeof find>, id: string) => r.findings.find((f) => f.id === id);
+
+test('a family cue after the finding ("heart disease in her father") makes it family history', () => {
+  const r = find('Family history: Heart disease in her father, who died at age 40.');
+  assert.equal(state(r, 'family_hx_cad')?.present, true);
+  assert.equal(state(r, 'hx_coronary_artery_disease'), undefined, 'the father\'s disease is not the patient\'s');
+  assert.equal(state(find('Father died of heart disease at 50.'), 'hx_coronary_artery_disease'), undefined);
+  assert.equal(state(find('Asthma in his brother.'), 'hx_asthma'), undefined);
+});
+
+test('a habit followed by a stop cue is its past form ("smoking history but quit"), through the vocabulary\'s past_of', () => {
+  for (const text of ['He has a 25-pack-year smoking history but quit 5 years ago.', 'A 30-pack-year smoking history but does not smoke currently.']) {
+    const r = find(text);
+    assert.equal(state(r, 'former_smoker')?.present, true, text);
+    assert.notEqual(state(r, 'smoker')?.present, true, text);
+  }
+  assert.equal(state(find('He smokes 20 a day and has stopped his statin.'), 'smoker')?.present, true, 'a stop cue with an object of its own');
+  for (const f of ckb.kb.findings) for (const x of f.past_of ?? []) assert.equal(ckb.pastOf.get(x), f.id);
+});
