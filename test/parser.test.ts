@@ -308,3 +308,11 @@ test('"it" or "they" opening a sentence stands for the noun the previous sentenc
   assert.equal(state(find('I have a cough. It is worse at night.'), 'nocturnal_cough')?.present, true);
   assert.equal(state(find('It is worse at night.'), 'nocturnal_cough'), undefined, 'no previous sentence, no referent');
 });
+
+test('spelling repair leaves common words alone but still mends misspelt findings', () => {
+  assert.equal(find('He had a lot to drink at the party.').findings.some((f) => f.id === 'pallor'), false, '"party" is not "pasty"');
+  assert.equal(find('I fell off a horse.').findings.some((f) => f.id === 'hoarseness'), false, '"horse" is not "hoarse"');
+  const r = find('I have a couhg and a fevr.');
+  assert.equal(state(r, 'cough')?.present, true);
+  assert.equal(state(r, 'fever')?.present, true);
+});

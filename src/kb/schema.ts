@@ -226,6 +226,8 @@ export const QualifiersFile = Type.Object({
   /** cues after which a finding only says what changes a complaint ("worse with coughing") */
   modifier_pre: Type.Optional(Type.Array(Type.String())),
   stopwords: Type.Array(Type.String()),
+  /** common words that spelling repair must leave alone ("horse" is not "hoarse", "notes" not "nodes") */
+  not_misspellings: Type.Optional(Type.Array(Type.String())),
   clause_breakers: Type.Array(Type.String()),
   pain_compose: Type.Array(Type.String({ pattern: '\\{loc\\}' })),
   /** further cue-word + location compositions read like the pain one ("swelling … ankle" → "ankle swelling") */

@@ -50,6 +50,8 @@ export interface ParserTables {
   /** cue words + templates such as ["{loc}", "pain"] or ["pain", "in", "{loc}"]: pain first, then qualifiers.compose */
   composers: { cues: Set<string>; templates: string[][] }[];
   stopwords: Set<string>;
+  /** words never repaired: stopwords and common words one edit from a vocabulary word */
+  keepAsWritten: Set<string>;
   clauseBreakers: Set<string>;
   repairCache: Map<string, string[] | null>;
 }
@@ -99,7 +101,7 @@ export function parserTables(ckb: CompiledKb): ParserTables {
     severity: new Map(Object.entries(q.severity_words)), laterality: new Map(Object.entries(q.laterality)),
     durationUnits: new Map(Object.entries(q.duration_units)), numberWords: new Map(Object.entries(q.number_words)),
     sexWords: new Map(Object.entries(q.sex_words)),
-    stopwords: new Set(q.stopwords), clauseBreakers: new Set(q.clause_breakers),
+    stopwords: new Set(q.stopwords), keepAsWritten: new Set([...q.stopwords, ...(q.not_misspellings ?? [])]), clauseBreakers: new Set(q.clause_breakers),
     composers: [{ cues: q.pain_words, templates: q.pain_compose }, ...(q.compose ?? [])].map((c) => ({ cues: new Set(c.cues), templates: c.templates.map((p) => p.split(/\s+/)) })),
     vitalRes: Object.entries(q.vital_patterns).flatMap(([name, res]) => res.map((r) => ({ name, re: new RegExp(`\\b${r}`, 'g') }))),
     repairCache: new Map(),
@@ -124,7 +126,7 @@ function repair(ckb: CompiledKb, tables: ParserTables, t: string): string[] | nu
         if (v.has(a) && v.has(b) && ckb.trie.next.get(a)?.next.has(b)) { out = [a, b]; break; }
       }
     }
-    if (!out) { const c = correctToken(ckb, t); if (c) out = [c]; }
+    if (!out && !tables.keepAsWritten.has(t)) { const c = correctToken(ckb, t); if (c) out = [c]; }
   }
   if (tables.repairCache.size > 50_000) tables.repairCache.clear();
   tables.repairCache.set(t, out);
