@@ -316,3 +316,12 @@ test('spelling repair leaves common words alone but still mends misspelt finding
   assert.equal(state(r, 'cough')?.present, true);
   assert.equal(state(r, 'fever')?.present, true);
 });
+
+test('"without" after a difficulty word says the thing happens; "and" with a new subject ends a negation', () => {
+  assert.equal(state(find('It is difficult for me to walk about without becoming stiff.'), 'joint_stiffness')?.present, true);
+  assert.equal(state(find('He walks about without becoming stiff.'), 'joint_stiffness')?.present, false);
+  const r = find("I just don't have any energy and my throat has been really itchy.");
+  assert.equal(state(r, 'itchy_mouth_throat')?.present, true);
+  assert.equal(state(find("My muscles haven't been very strong, and I've been experiencing back ache."), 'back_pain')?.present, true, '"I\'ve" opens a new clause');
+  assert.equal(state(find('No fever and no cough.'), 'cough')?.present, false);
+});

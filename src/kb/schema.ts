@@ -226,6 +226,8 @@ export const QualifiersFile = Type.Object({
   /** cues after which a finding only says what changes a complaint ("worse with coughing") */
   modifier_pre: Type.Optional(Type.Array(Type.String())),
   stopwords: Type.Array(Type.String()),
+  /** words before "without" that make what follows happen ("I can't walk without pain", "hard to move without stiffness") */
+  difficulty_words: Type.Optional(Type.Array(Type.String())),
   /** common words that spelling repair must leave alone ("horse" is not "hoarse", "notes" not "nodes") */
   not_misspellings: Type.Optional(Type.Array(Type.String())),
   clause_breakers: Type.Array(Type.String()),

@@ -50,6 +50,7 @@ export interface ParserTables {
   /** cue words + templates such as ["{loc}", "pain"] or ["pain", "in", "{loc}"]: pain first, then qualifiers.compose */
   composers: { cues: Set<string>; templates: string[][] }[];
   stopwords: Set<string>;
+  difficulty: Set<string>;
   /** words never repaired: stopwords and common words one edit from a vocabulary word */
   keepAsWritten: Set<string>;
   clauseBreakers: Set<string>;
@@ -101,7 +102,7 @@ export function parserTables(ckb: CompiledKb): ParserTables {
     severity: new Map(Object.entries(q.severity_words)), laterality: new Map(Object.entries(q.laterality)),
     durationUnits: new Map(Object.entries(q.duration_units)), numberWords: new Map(Object.entries(q.number_words)),
     sexWords: new Map(Object.entries(q.sex_words)),
-    stopwords: new Set(q.stopwords), keepAsWritten: new Set([...q.stopwords, ...(q.not_misspellings ?? [])]), clauseBreakers: new Set(q.clause_breakers),
+    stopwords: new Set(q.stopwords), difficulty: new Set(q.difficulty_words ?? []), keepAsWritten: new Set([...q.stopwords, ...(q.not_misspellings ?? [])]), clauseBreakers: new Set(q.clause_breakers),
     composers: [{ cues: q.pain_words, templates: q.pain_compose }, ...(q.compose ?? [])].map((c) => ({ cues: new Set(c.cues), templates: c.templates.map((p) => p.split(/\s+/)) })),
     vitalRes: Object.entries(q.vital_patterns).flatMap(([name, res]) => res.map((r) => ({ name, re: new RegExp(`\\b${r}`, 'g') }))),
     repairCache: new Map(),
@@ -186,7 +187,9 @@ const NEG_WINDOW = 14;
 /** most words from a habit to a cue that says it stopped ("smoking history but quit", "smoked … for 40 years but quit") */
 const STOPPED_REACH = 8;
 const STOPPED_OBJECT_WORDS = new Set(['a', 'an', 'this', 'that', 'these', 'those', 'taking', 'using', 'working', 'eating', 'drinking']);
-const SUBJECT_PRONOUNS = new Set(['i', 'he', 'she', 'we', 'they']);
+const SUBJECT_PRONOUNS = new Set(['i', 'he', 'she', 'we', 'they', "i've", "i'm", "i'd", "i'll", "he's", "she's", "we've", "we're", "they've", "they're"]);
+/** how far back a difficulty word turns "without Y" into Y happening ("it is hard to walk about without becoming stiff") */
+const DIFFICULTY_REACH = 8;
 
 export function parseText(ckb: CompiledKb, text: string): ParseResult {
   const tables = parserTables(ckb);
@@ -251,8 +254,10 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
       // a clause that opens with a new subject ("…, I constantly have a sour taste") is out of an earlier cue's scope,
       // and a relative who reports about the patient does not make the report family history ("her brother noticed
       // she was confused", "my mother says I have asthma")
-      if (toks[k].clause !== toks[k + 1].clause && SUBJECT_PRONOUNS.has(toks[k + 1].t)) break;
-      if (!inMatch[k] && SUBJECT_PRONOUNS.has(toks[k].t) && !neg[k]) break;
+      if (toks[k].clause !== toks[k + 1].clause && SUBJECT_PRONOUNS.has(toks[k + 1].w)) break;
+      if (!inMatch[k] && SUBJECT_PRONOUNS.has(toks[k].w) && !neg[k]) break;
+      // "… any energy and my throat has been itchy": "and" with a possessed subject opens a new clause
+      if (toks[k].t === 'and' && k + 1 < m.i && POSSESSIVES.has(toks[k + 1].t)) break;
       // family and hypothetical cues count even inside another finding's phrase ("mother had diabetes")
       if (fam[k] && k + fam[k] <= m.i) { context = 'family'; break; }
       // "worried about this rash", "concerned about my cough": a possessive or demonstrative says the thing is there
@@ -269,6 +274,8 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
       if (neg[k]) {
         // "I have not had a period": a cue running into a phrase that holds its own negation is that phrase's
         if (k + neg[k] > m.i && negationInside(neg, m.i, m.n)) break;
+        // "I can't walk without pain", "hard to move about while not feeling stiff": the pain or stiffness is there
+        if (afterDifficulty(tables, toks, k)) break;
         negated = true;
         // "denies any other joint pain": the other ones only; the one described is there, so nothing is said of it
         for (let j = Math.max(k + neg[k], m.i - 2); j < m.i; j++) if (toks[j].t === 'other') otherThan = true;
@@ -436,6 +443,14 @@ const ARTICLES = new Set(['a', 'an', 'the']);
 /** whether a cue of `cues` ends right before token `k` in the sentence, or runs into it ("presents with" + "with a history of") */
 function endsCue(cues: Int8Array, toks: Tok[], k: number, sent: number): boolean {
   for (let j = k - 1; j >= Math.max(0, k - 4) && toks[j].sent === sent; j--) if (cues[j] && j + cues[j] >= k) return true;
+  return false;
+}
+
+/** a "without" (or "while not") cue with a difficulty word shortly before it in its sentence */
+function afterDifficulty(tables: ParserTables, toks: Tok[], k: number): boolean {
+  const without = toks[k].t === 'without' || (toks[k].t === 'not' && k > 0 && toks[k - 1].t === 'while');
+  if (!without) return false;
+  for (let j = k - 1; j >= Math.max(0, k - DIFFICULTY_REACH) && toks[j].sent === toks[k].sent; j--) if (tables.difficulty.has(toks[j].w)) return true;
   return false;
 }
 
