@@ -325,3 +325,8 @@ test('"without" after a difficulty word says the thing happens; "and" with a new
   assert.equal(state(find("My muscles haven't been very strong, and I've been experiencing back ache."), 'back_pain')?.present, true, '"I\'ve" opens a new clause');
   assert.equal(state(find('No fever and no cough.'), 'cough')?.present, false);
 });
+
+test('a stem that is a grammar word is no stem: "notes" is not "not"', () => {
+  assert.equal(state(find('He notes that his clothes are becoming loose.'), 'weight_loss')?.present, true);
+  assert.equal(state(find('She has coughs and fevers.'), 'fever')?.present, true, 'plural stems still work');
+});

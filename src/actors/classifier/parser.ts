@@ -117,9 +117,10 @@ function repair(ckb: CompiledKb, tables: ParserTables, t: string): string[] | nu
   if (cached !== undefined) return cached;
   const v = ckb.vocabularyTokens;
   let out: string[] | null = null;
-  if (t.length >= 4 && !/^\d+$/.test(t)) {
+  if (t.length >= 4 && !/^\d+$/.test(t) && !tables.keepAsWritten.has(t)) {
     for (const stem of [t.endsWith('ies') ? t.slice(0, -3) + 'y' : '', t.endsWith('es') ? t.slice(0, -2) : '', t.endsWith('s') ? t.slice(0, -1) : '', t.endsWith('ing') ? t.slice(0, -3) : '', t.endsWith('ed') ? t.slice(0, -2) : '']) {
-      if (stem.length >= 3 && v.has(stem)) { out = [stem]; break; }
+      // a stem that is a grammar word ("notes" → "not") is no stem of this word
+      if (stem.length >= 3 && v.has(stem) && !tables.keepAsWritten.has(stem) && !tables.negPre.has(stem)) { out = [stem]; break; }
     }
     if (!out && t.length >= 6) {
       for (let i = 3; i <= t.length - 3; i++) {
