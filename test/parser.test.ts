@@ -330,3 +330,9 @@ test('a stem that is a grammar word is no stem: "notes" is not "not"', () => {
   assert.equal(state(find('He notes that his clothes are becoming loose.'), 'weight_loss')?.present, true);
   assert.equal(state(find('She has coughs and fevers.'), 'fever')?.present, true, 'plural stems still work');
 });
+
+test('"suffers from" a symptom and "a long-term history of" a symptom describe the present illness', () => {
+  assert.equal(state(find('She also suffers from acne and excessive hair growth.'), 'hirsutism')?.context, 'patient');
+  assert.equal(state(find('She mentions a long term history of eye dryness.'), 'dry_eyes')?.context, 'patient');
+  assert.equal(state(find('History of eye dryness.'), 'dry_eyes')?.context, 'history');
+});
