@@ -46,3 +46,12 @@ test('every duration rule names findings of the vocabulary and a sensible range'
   }
   assert.ok(rules >= 10, `rules: ${rules}`);
 });
+
+test('the last menstrual period written as time ago: a missed period, none, or postmenopause', () => {
+  assert.ok(evidence('28 year old woman. Her LMP was 9 weeks ago.').present.has('missed_period'));
+  assert.ok(evidence('30F, last menstrual period was 2 weeks ago, pelvic pain.').absent.has('missed_period'), 'within a cycle');
+  assert.ok(evidence('60 year old woman. LMP: 7 years ago.').present.has('postmenopausal_status'));
+  assert.ok(!evidence('45 year old man. LMP 9 weeks ago.').present.has('missed_period'));
+  const ob = ckb.kb.qualifiers.lmp!;
+  assert.ok(ckb.findingById.has(ob.late_finding) && ckb.findingById.has(ob.postmenopause_finding));
+});

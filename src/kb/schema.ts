@@ -236,6 +236,15 @@ export const QualifiersFile = Type.Object({
   compose: Type.Optional(Type.Array(Type.Object({ name: Type.String(), cues: Type.Array(Type.String()), templates: Type.Array(Type.String({ pattern: '\\{loc\\}' })) }, { additionalProperties: false }))),
   /** share of the population in each age band, to average age multipliers when a case gives no age */
   population_age_shares: Type.Optional(Type.Record(Type.String(), Type.Number({ minimum: 0, maximum: 1 }))),
+  /**
+   * the last menstrual period written as time ago: `patterns` capture a number and a duration unit; a period more than
+   * `late_after_days` ago in the fertile age is a missed period, more than `postmenopause_after_days` ago postmenopause
+   */
+  lmp: Type.Optional(Type.Object({
+    patterns: Type.Array(Type.String()),
+    late_after_days: Type.Number({ exclusiveMinimum: 0 }), late_finding: Id,
+    postmenopause_after_days: Type.Number({ exclusiveMinimum: 0 }), postmenopause_finding: Id,
+  }, { additionalProperties: false })),
   patient_map: Type.Object({ pregnant_finding: Id, fertile_age_years: Type.Tuple([Type.Number(), Type.Number()]), breastfeeding_finding: Type.Optional(Id), ckd_finding: Type.Optional(Id) }, { additionalProperties: true }),
   sources: Sources,
 }, { additionalProperties: true });

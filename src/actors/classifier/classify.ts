@@ -53,11 +53,13 @@ export function classify(ckb: CompiledKb, req: DiagnosisRequestT): Classified {
   }
 
   let textDemo: { age?: number; sex?: Sex } = {};
+  let lmpDays: number | undefined;
   if (req.text) {
     const parsed = parseText(ckb, req.text);
     for (const pf of parsed.findings) add(pf);
     for (const [k, v] of Object.entries(parsed.vitals)) if ((ev.vitals as Record<string, number>)[k] === undefined) (ev.vitals as Record<string, number>)[k] = v;
     textDemo = { ...(parsed.age !== undefined ? { age: parsed.age } : {}), ...(parsed.sex ? { sex: parsed.sex } : {}) };
+    lmpDays = parsed.lmpDays;
     unplaced.push(...unplacedClauses(ckb, req.text, parsed.findings).slice(0, MAX_UNPLACED));
   }
 
@@ -66,6 +68,7 @@ export function classify(ckb: CompiledKb, req: DiagnosisRequestT): Classified {
   if (p.age !== undefined) { ev.age = p.age; demographicsSource = 'patient'; } else if (textDemo.age !== undefined) { ev.age = textDemo.age; demographicsSource = 'text'; }
   if (p.sex === 'male' || p.sex === 'female') { ev.sex = p.sex; if (demographicsSource === 'none') demographicsSource = 'patient'; } else if (textDemo.sex) { ev.sex = textDemo.sex; if (demographicsSource === 'none') demographicsSource = 'text'; }
   if (p.pregnant !== undefined) ev.pregnant = p.pregnant;
+  if (lmpDays !== undefined) byLmp(ckb, ev, lmpDays);
 
   // history items written by the clinician resolve through the same vocabulary
   for (const item of [...(p.conditions ?? []), ...(p.risk_factors ?? [])]) {
@@ -79,6 +82,23 @@ export function classify(ckb: CompiledKb, req: DiagnosisRequestT): Classified {
     for (const id of ckb.drugFindings.get(drug) ?? []) if (!ev.absent.has(id)) ev.present.add(id);
   }
   return { evidence: finalizeEvidence(ckb, ev), unplaced, demographicsSource };
+}
+
+/**
+ * The last menstrual period's date as findings: in the fertile age, a period longer ago than a cycle's upper limit is a
+ * missed period (and one within it rules a missed period out); a year or more ago is postmenopause.
+ */
+function byLmp(ckb: CompiledKb, ev: Evidence, days: number): void {
+  const lmp = ckb.kb.qualifiers.lmp;
+  if (!lmp || ev.sex === 'male') return;
+  const [minAge, maxAge] = ckb.kb.qualifiers.patient_map.fertile_age_years;
+  const set = (id: string, present: boolean) => {
+    if (!ckb.findingById.has(id) || ev.present.has(id) || ev.absent.has(id)) return;
+    (present ? ev.present : ev.absent).add(id);
+  };
+  if (days >= lmp.postmenopause_after_days) { if (ev.age === undefined || ev.age >= 40) set(lmp.postmenopause_finding, true); return; }
+  if (ev.age !== undefined && (ev.age < minAge || ev.age > maxAge)) return;
+  set(lmp.late_finding, days > lmp.late_after_days);
 }
 
 /** How many words may stand between an intake cue and the drug name ("taking a course of amoxicillin"). */

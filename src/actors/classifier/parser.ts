@@ -33,6 +33,8 @@ export interface ParsedFinding {
 export interface ParseResult {
   findings: ParsedFinding[];
   vitals: Partial<Record<VitalName, number>>;
+  /** days since the last menstrual period, where the text gives it ("LMP 9 weeks ago") */
+  lmpDays?: number;
   age?: number;
   sex?: 'male' | 'female';
 }
@@ -47,6 +49,7 @@ export interface ParserTables {
   onsetSudden: PhraseSet; onsetGradual: PhraseSet; severity: Map<string, number>; laterality: Map<string, string>;
   durationUnits: Map<string, number>; numberWords: Map<string, number>; sexWords: Map<string, 'male' | 'female'>;
   vitalRes: { name: string; re: RegExp }[];
+  lmpRes: RegExp[];
   /** cue words + templates such as ["{loc}", "pain"] or ["pain", "in", "{loc}"]: pain first, then qualifiers.compose */
   composers: { cues: Set<string>; templates: string[][] }[];
   stopwords: Set<string>;
@@ -105,6 +108,7 @@ export function parserTables(ckb: CompiledKb): ParserTables {
     stopwords: new Set(q.stopwords), difficulty: new Set(q.difficulty_words ?? []), keepAsWritten: new Set([...q.stopwords, ...(q.not_misspellings ?? [])]), clauseBreakers: new Set(q.clause_breakers),
     composers: [{ cues: q.pain_words, templates: q.pain_compose }, ...(q.compose ?? [])].map((c) => ({ cues: new Set(c.cues), templates: c.templates.map((p) => p.split(/\s+/)) })),
     vitalRes: Object.entries(q.vital_patterns).flatMap(([name, res]) => res.map((r) => ({ name, re: new RegExp(`\\b${r}`, 'g') }))),
+    lmpRes: (q.lmp?.patterns ?? []).map((r) => new RegExp(`\\b${r}`)),
     repairCache: new Map(),
   };
   tablesCache.set(ckb, t);
@@ -341,6 +345,8 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   }
 
   const out: ParseResult = { findings: [...byId.values()], vitals: readVitals(tables, lower) };
+  const lmp = readLmpDays(tables, lower);
+  if (lmp !== undefined) out.lmpDays = lmp;
   const demo = readDemographics(tables, lower);
   if (demo.age !== undefined) out.age = demo.age;
   if (demo.sex) out.sex = demo.sex;
@@ -798,6 +804,17 @@ function readVitals(tables: ParserTables, lower: string): Partial<Record<VitalNa
     }
   }
   return v;
+}
+
+/** "LMP was 9 weeks ago", "last menstrual period 6 weeks ago": a number (or number word) and a duration unit */
+function readLmpDays(tables: ParserTables, lower: string): number | undefined {
+  for (const re of tables.lmpRes) {
+    const m = re.exec(lower);
+    if (!m) continue;
+    const n = numberValue(tables, m[1]), unit = tables.durationUnits.get(m[2]);
+    if (n !== undefined && unit !== undefined) return (n * unit) / 24;
+  }
+  return undefined;
 }
 
 const AGE_RES: [RegExp, number][] = [
