@@ -55,3 +55,10 @@ test('the last menstrual period written as time ago: a missed period, none, or p
   const ob = ckb.kb.qualifiers.lmp!;
   assert.ok(ckb.findingById.has(ob.late_finding) && ckb.findingById.has(ob.postmenopause_finding));
 });
+
+test('obstetric parity notation reads multiparity or nulliparity; a heart sound "P2" is not parity', () => {
+  assert.ok(evidence('She is G5 P2.').present.has('multiparity'));
+  assert.ok(evidence('Para 4She presented with heavy bleeding.').present.has('multiparity'), 'a sentence run into the next after a digit');
+  assert.ok(evidence('G1P0 at 10 weeks.').present.has('nulliparity'));
+  assert.ok(!evidence('Loud P2 on auscultation.').present.has('multiparity'));
+});

@@ -245,6 +245,10 @@ export const QualifiersFile = Type.Object({
     late_after_days: Type.Number({ exclusiveMinimum: 0 }), late_finding: Id,
     postmenopause_after_days: Type.Number({ exclusiveMinimum: 0 }), postmenopause_finding: Id,
   }, { additionalProperties: false })),
+  /** obstetric parity notation ("G5 P2", "Para 4"): `patterns` capture the number of births */
+  parity: Type.Optional(Type.Object({
+    patterns: Type.Array(Type.String()), multiparity_from: Type.Integer({ minimum: 1 }), multiparity_finding: Id, nulliparity_finding: Id,
+  }, { additionalProperties: false })),
   patient_map: Type.Object({ pregnant_finding: Id, fertile_age_years: Type.Tuple([Type.Number(), Type.Number()]), breastfeeding_finding: Type.Optional(Id), ckd_finding: Type.Optional(Id) }, { additionalProperties: true }),
   sources: Sources,
 }, { additionalProperties: true });

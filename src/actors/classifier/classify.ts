@@ -53,13 +53,14 @@ export function classify(ckb: CompiledKb, req: DiagnosisRequestT): Classified {
   }
 
   let textDemo: { age?: number; sex?: Sex } = {};
-  let lmpDays: number | undefined;
+  let lmpDays: number | undefined, parity: number | undefined;
   if (req.text) {
     const parsed = parseText(ckb, req.text);
     for (const pf of parsed.findings) add(pf);
     for (const [k, v] of Object.entries(parsed.vitals)) if ((ev.vitals as Record<string, number>)[k] === undefined) (ev.vitals as Record<string, number>)[k] = v;
     textDemo = { ...(parsed.age !== undefined ? { age: parsed.age } : {}), ...(parsed.sex ? { sex: parsed.sex } : {}) };
     lmpDays = parsed.lmpDays;
+    parity = parsed.parity;
     unplaced.push(...unplacedClauses(ckb, req.text, parsed.findings).slice(0, MAX_UNPLACED));
   }
 
@@ -69,6 +70,11 @@ export function classify(ckb: CompiledKb, req: DiagnosisRequestT): Classified {
   if (p.sex === 'male' || p.sex === 'female') { ev.sex = p.sex; if (demographicsSource === 'none') demographicsSource = 'patient'; } else if (textDemo.sex) { ev.sex = textDemo.sex; if (demographicsSource === 'none') demographicsSource = 'text'; }
   if (p.pregnant !== undefined) ev.pregnant = p.pregnant;
   if (lmpDays !== undefined) byLmp(ckb, ev, lmpDays);
+  const par = ckb.kb.qualifiers.parity;
+  if (parity !== undefined && par && ev.sex !== 'male') {
+    const id = parity >= par.multiparity_from ? par.multiparity_finding : parity === 0 ? par.nulliparity_finding : undefined;
+    if (id && !ev.absent.has(id)) ev.present.add(id);
+  }
 
   // history items written by the clinician resolve through the same vocabulary
   for (const item of [...(p.conditions ?? []), ...(p.risk_factors ?? [])]) {

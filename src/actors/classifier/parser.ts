@@ -35,6 +35,8 @@ export interface ParseResult {
   vitals: Partial<Record<VitalName, number>>;
   /** days since the last menstrual period, where the text gives it ("LMP 9 weeks ago") */
   lmpDays?: number;
+  /** previous births, where the text gives them in obstetric notation ("G5 P2", "Para 4") */
+  parity?: number;
   age?: number;
   sex?: 'male' | 'female';
 }
@@ -50,6 +52,7 @@ export interface ParserTables {
   durationUnits: Map<string, number>; numberWords: Map<string, number>; sexWords: Map<string, 'male' | 'female'>;
   vitalRes: { name: string; re: RegExp }[];
   lmpRes: RegExp[];
+  parityRes: RegExp[];
   /** cue words + templates such as ["{loc}", "pain"] or ["pain", "in", "{loc}"]: pain first, then qualifiers.compose */
   composers: { cues: Set<string>; templates: string[][] }[];
   stopwords: Set<string>;
@@ -109,6 +112,7 @@ export function parserTables(ckb: CompiledKb): ParserTables {
     composers: [{ cues: q.pain_words, templates: q.pain_compose }, ...(q.compose ?? [])].map((c) => ({ cues: new Set(c.cues), templates: c.templates.map((p) => p.split(/\s+/)) })),
     vitalRes: Object.entries(q.vital_patterns).flatMap(([name, res]) => res.map((r) => ({ name, re: new RegExp(`\\b${r}`, 'g') }))),
     lmpRes: (q.lmp?.patterns ?? []).map((r) => new RegExp(`\\b${r}`)),
+    parityRes: (q.parity?.patterns ?? []).map((r) => new RegExp(`\\b${r}`)),
     repairCache: new Map(),
   };
   tablesCache.set(ckb, t);
@@ -143,7 +147,7 @@ function repair(ckb: CompiledKb, tables: ParserTables, t: string): string[] | nu
  * Where a sentence runs into the next without a space ("a seal-like barkShe has"): a lower-case word of two or more
  * letters followed by a capitalised one. Short heads ("McBurney") and acronyms ("HbA1c", "eGFR") are left whole.
  */
-const JOINED_SENTENCE_RE = /[a-z]{2}(?=[A-Z][a-z])/g;
+const JOINED_SENTENCE_RE = /(?:[a-z]{2}|\d)(?=[A-Z][a-z])/g;
 const NON_PREFIX_RE = /^non-?([a-z]{4,})$/;
 
 function tokenizeWithOffsets(ckb: CompiledKb, tables: ParserTables, lower: string, original: string): Tok[] {
@@ -151,7 +155,7 @@ function tokenizeWithOffsets(ckb: CompiledKb, tables: ParserTables, lower: strin
   let sent = 0, clause = 0;
   const joins = new Set<number>();
   JOINED_SENTENCE_RE.lastIndex = 0;
-  for (let m = JOINED_SENTENCE_RE.exec(original); m; m = JOINED_SENTENCE_RE.exec(original)) if (m.index > 0 && /[a-z]/.test(original[m.index - 1])) joins.add(m.index + 2);
+  for (let m = JOINED_SENTENCE_RE.exec(original); m; m = JOINED_SENTENCE_RE.exec(original)) if (m.index > 0 && /[a-z\d ]/.test(original[m.index - 1])) joins.add(m.index + m[0].length);
   const word = (w: string, start: number) => {
     const end = start + w.length;
     if (ckb.vocabularyTokens.has(w) || w.length < 4) { toks.push({ t: w, w, start, end, sent, clause, repaired: false }); return; }
@@ -347,6 +351,10 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   const out: ParseResult = { findings: [...byId.values()], vitals: readVitals(tables, lower) };
   const lmp = readLmpDays(tables, lower);
   if (lmp !== undefined) out.lmpDays = lmp;
+  for (const re of tables.parityRes) {
+    const m = re.exec(lower);
+    if (m) { out.parity = Number(m[1]); break; }
+  }
   const demo = readDemographics(tables, lower);
   if (demo.age !== undefined) out.age = demo.age;
   if (demo.sex) out.sex = demo.sex;
