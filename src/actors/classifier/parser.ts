@@ -603,6 +603,12 @@ function clauseSubject(toks: Tok[], breakers: Set<string>, j: number, cue: numbe
   return true;
 }
 
+/** the preposition written right before a location, past a determiner ("in my mouth", "around the eyes"), if any */
+function writtenPreposition(toks: Tok[], j: number): string | undefined {
+  const k = j > 0 && DETERMINERS.has(toks[j - 1].t) ? j - 2 : j - 1;
+  return k >= 0 && toks[k].sent === toks[j].sent && LOCATION_PREPOSITIONS.has(toks[k].t) && toks[k].t !== 'of' ? toks[k].t : undefined;
+}
+
 /** "… is now in the right lower quadrant": a location introduced by a preposition, later in the cue's sentence */
 function afterPreposition(toks: Tok[], j: number): boolean {
   const k = j > 0 && DETERMINERS.has(toks[j - 1].t) ? j - 2 : j - 1;
@@ -641,6 +647,7 @@ function composeMatches(ckb: CompiledKb, composers: ParserTables['composers'], b
         const apart = (k: number) => { if (toks[k].clause !== toks[j].clause) return true; for (let x = Math.min(j, k) + 1; x < Math.max(j, k); x++) if (breakers.has(toks[x].t)) return true; return false; };
         const dist = cuePos.map((at) => (at.length ? Math.min(...at.map((k) => Math.abs(k - j) + (apart(k) ? 1000 : 0))) : Infinity));
         const nearest = Math.min(...dist);
+        const written = writtenPreposition(toks, j);
         for (const n of COMPOSE_SPANS) {
           if (j + n > end) continue;
           let free = true;
@@ -649,6 +656,8 @@ function composeMatches(ckb: CompiledKb, composers: ParserTables['composers'], b
           for (let ci = 0; ci < composers.length && !covered[j]; ci++) {
             if (dist[ci] !== nearest) continue;
             for (const tpl of composers[ci].templates) {
+              // "sores in my mouth" is not "a rash around my mouth": a template's preposition must be the one written
+              if (written && tpl.some((w) => LOCATION_PREPOSITIONS.has(w) && w !== 'of' && w !== written)) continue;
               const e = templateEntry(ckb, tpl, toks, j, n);
               if (e) {
                 // a location whose finding is already read is still used up, so its words make nothing else
