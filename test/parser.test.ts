@@ -336,3 +336,12 @@ test('"suffers from" a symptom and "a long-term history of" a symptom describe t
   assert.equal(state(find('She mentions a long term history of eye dryness.'), 'dry_eyes')?.context, 'patient');
   assert.equal(state(find('History of eye dryness.'), 'dry_eyes')?.context, 'history');
 });
+
+test('a rash composes with its site, and only through the preposition written', () => {
+  const r = find('Scaly plaques on both elbows and knees, and flaky patches on the scalp.');
+  assert.equal(state(r, 'rash_extensor_surfaces')?.present, true);
+  assert.equal(state(r, 'scalp_rash')?.present, true);
+  assert.equal(state(find('Sores around my mouth.'), 'perinasal_perioral_rash')?.present, true);
+  assert.equal(state(find('Blisters in her mouth.'), 'perinasal_perioral_rash'), undefined, 'inside the mouth is not around it');
+  assert.equal(state(find('A rash in my groin.'), 'skin_fold_rash')?.present, true);
+});
