@@ -345,3 +345,11 @@ test('a rash composes with its site, and only through the preposition written', 
   assert.equal(state(find('Blisters in her mouth.'), 'perinasal_perioral_rash'), undefined, 'inside the mouth is not around it');
   assert.equal(state(find('A rash in my groin.'), 'skin_fold_rash')?.present, true);
 });
+
+test('a part word before "of" names a part of what follows: "the back of my neck" is the neck', () => {
+  const r = find('Pain in the back of my neck.');
+  assert.equal(state(r, 'neck_pain')?.present, true);
+  assert.equal(state(r, 'back_pain'), undefined);
+  assert.equal(state(find('Pain in the back.'), 'back_pain')?.present, true);
+  assert.equal(state(find('Spots on the back of my throat.'), 'trunk_rash'), undefined);
+});

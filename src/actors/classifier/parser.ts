@@ -221,6 +221,9 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
       node = node.next.get(toks[k].t);
       rep = rep || toks[k].repaired;
     }
+    // "pain in the back" of my neck, "spots on the back" of my throat: a phrase ending on a part word followed by "of"
+    // names the part of what follows, not the back itself
+    if (best && best.n > 1 && partOfWhatFollows(toks, best.i + best.n - 1)) best = undefined;
     if (best) { matches.push(best); i += best.n; } else i++;
   }
 
@@ -566,7 +569,7 @@ function bagMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches:
           if (have.has(b.findingId)) continue;
           let lo = Infinity, hi = -1, ok = true;
           for (const x of b.stems) { const p = pos.get(x); if (p === undefined) { ok = false; break; } lo = Math.min(lo, p); hi = Math.max(hi, p); }
-          if (ok && hi - lo + 1 <= b.stems.length + BAG_SLACK && !misreadsPhrase(b.stems) && !skipsNegation(b.stems, lo, hi)) found.push({ findingId: b.findingId, stems: b.stems, lo, hi });
+          if (ok && hi - lo + 1 <= b.stems.length + BAG_SLACK && !misreadsPhrase(b.stems) && !skipsNegation(b.stems, lo, hi) && !partOfWhatFollows(toks, hi)) found.push({ findingId: b.findingId, stems: b.stems, lo, hi });
         }
       }
       found.sort((a, b) => b.stems.length - a.stems.length || (a.hi - a.lo) - (b.hi - b.lo) || a.lo - b.lo);
@@ -590,6 +593,11 @@ const COMPOSE_BEFORE_CUE = 4;
 const COMPOSE_SUBJECT_BEFORE_CUE = 7;
 const POSSESSIVES = new Set(['my', 'his', 'her', 'their', 'your', 'our']);
 const LOCATION_PREPOSITIONS = new Set(['in', 'on', 'at', 'into', 'over', 'around', 'across', 'behind', 'under', 'below', 'above', 'to', 'of']);
+const PART_WORDS = new Set(['back', 'front', 'side', 'top', 'bottom', 'base', 'tip', 'inside', 'outside', 'middle']);
+/** a part word followed by "of" names a part of what follows ("the back of my neck"), not a site of its own */
+function partOfWhatFollows(toks: Tok[], k: number): boolean {
+  return PART_WORDS.has(toks[k].t) && k + 1 < toks.length && toks[k + 1].t === 'of' && toks[k + 1].sent === toks[k].sent;
+}
 const DETERMINERS = new Set(['the', 'my', 'his', 'her', 'their', 'your', 'both']);
 /**
  * Whether the location at `j` opens its clause as a possessed subject ("My legs are causing a lot of discomfort")
@@ -650,6 +658,8 @@ function composeMatches(ckb: CompiledKb, composers: ParserTables['composers'], b
         const written = writtenPreposition(toks, j);
         for (const n of COMPOSE_SPANS) {
           if (j + n > end) continue;
+          // "the back of my throat", "the side of her hand": a part of what follows is not a site of its own
+          if (partOfWhatFollows(toks, j + n - 1)) continue;
           let free = true;
           for (let k = j; k < j + n; k++) if (covered[k] || cue[k] || !ckb.vocabularyTokens.has(toks[k].t)) { free = false; break; }
           if (!free) continue;
