@@ -353,3 +353,12 @@ test('a part word before "of" names a part of what follows: "the back of my neck
   assert.equal(state(find('Pain in the back.'), 'back_pain')?.present, true);
   assert.equal(state(find('Spots on the back of my throat.'), 'trunk_rash'), undefined);
 });
+
+test('a negated cue negates the site composed with it; "came back" is no back; a bag\'s negation must touch its next word', () => {
+  assert.equal(state(find('Abdomen soft and non tender.'), 'abdominal_pain')?.present, false);
+  assert.equal(state(find('My knee is painful.'), 'knee_pain')?.present, true);
+  assert.equal(state(find('The pain came back after two days.'), 'back_pain'), undefined);
+  assert.equal(state(find('I have pain in my back.'), 'back_pain')?.present, true);
+  assert.equal(state(find('Her pain is not relieved by bowel movement.'), 'constipation'), undefined);
+  assert.equal(state(find('I have not had a bowel movement for 4 days.'), 'constipation')?.present, true);
+});

@@ -42,6 +42,9 @@ export interface ParseResult {
 }
 
 /** `t` the token as the vocabulary knows it (repaired where needed), `w` the word as written, for cue matching */
+/** a phrase read at toks[i, i + n); `negatedAt`: a negation word standing before the cue a composed site was read with ("abdomen soft and non tender") */
+interface Match { i: number; n: number; ids: string[]; repaired: boolean; negatedAt?: number }
+
 interface Tok { t: string; w: string; start: number; end: number; sent: number; clause: number; repaired: boolean }
 
 const WORD_RE = /\d+\.\d+|[a-z0-9]+(?:['\-][a-z0-9]+)*|[/%+?]|[.;!\n:,()]/g;
@@ -207,7 +210,6 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   const toks = tokenizeWithOffsets(ckb, tables, lower, text);
 
   // 1. phrase matches (longest first, left to right, non-overlapping)
-  interface Match { i: number; n: number; ids: string[]; repaired: boolean }
   const matches: Match[] = [];
   for (let i = 0; i < toks.length;) {
     let node = ckb.trie.next.get(toks[i].t);
@@ -308,8 +310,10 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
         break;
       }
     }
-    // "non" right before a phrase negates that phrase only ("non bloody diarrhoea", "non smoker")
+    // "non" right before a phrase negates that phrase only ("non bloody diarrhoea", "non smoker"), and a negated cue a
+    // site was composed with negates that site ("abdomen soft and non tender")
     if (m.i > 0 && toks[m.i - 1].t === 'non' && toks[m.i - 1].sent === sent) negated = true;
+    if (m.negatedAt !== undefined) negated = true;
     // post-negation: "fever: negative", "chest pain denied"
     const after = m.i + m.n;
     // "heart disease in her father": a family cue right after the phrase
@@ -372,7 +376,7 @@ const FEELING_VERB_REACH = 4;
  * "I feel tired and weak", "feeling sick or dizzy": the words after "and"/"or" are read as if the feeling verb stood
  * before them, where the vocabulary has that phrase ("feel weak") and the words were not read already.
  */
-function sharedFeelingVerb(ckb: CompiledKb, toks: Tok[], matches: { i: number; n: number; ids: string[]; repaired: boolean }[]): void {
+function sharedFeelingVerb(ckb: CompiledKb, toks: Tok[], matches: Match[]): void {
   const covered = new Uint8Array(toks.length);
   for (const m of matches) for (let k = m.i; k < m.i + m.n; k++) covered[k] = 1;
   for (let a = 1; a + 1 < toks.length; a++) {
@@ -511,7 +515,7 @@ function templateEntry(ckb: CompiledKb, tpl: string[], toks: Tok[], j: number, n
 
 const BAG_SLACK = 4;
 
-function bagMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches: { i: number; n: number; ids: string[]; repaired: boolean }[]): void {
+function bagMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches: Match[]): void {
   let start = 0;
   while (start < toks.length) {
     // a clause: same sentence and comma-clause, cut at coordinating words
@@ -562,6 +566,18 @@ function bagMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches:
         for (let k = lo + 1; k < hi; k++) if (inNegation[k - start] && !stems.includes(stem(toks[k].t))) return true;
         return false;
       };
+      // a negation word of the bag's own phrase negates the word right after it, so nothing else may come between
+      // ("not had a bowel movement" is not "not relieved by bowel movement", "no children" not "no contact with sick children")
+      const looseNegation = (stems: string[]) => {
+        for (const x of stems) {
+          const p = pos.get(x)!;
+          if (!tables.negPre.has(toks[p].w) && !tables.negPre.has(x)) continue;
+          let q = p + 1;
+          while (q < end && tables.stopwords.has(toks[q].t)) q++;
+          if (q >= end || !stems.includes(stem(toks[q].t))) return true;
+        }
+        return false;
+      };
       // every bag whose words all occur close together; the longest first, so that its words are not read twice
       const found: { findingId: string; stems: string[]; lo: number; hi: number }[] = [];
       for (const st of pos.keys()) {
@@ -569,7 +585,7 @@ function bagMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches:
           if (have.has(b.findingId)) continue;
           let lo = Infinity, hi = -1, ok = true;
           for (const x of b.stems) { const p = pos.get(x); if (p === undefined) { ok = false; break; } lo = Math.min(lo, p); hi = Math.max(hi, p); }
-          if (ok && hi - lo + 1 <= b.stems.length + BAG_SLACK && !misreadsPhrase(b.stems) && !skipsNegation(b.stems, lo, hi) && !partOfWhatFollows(toks, hi)) found.push({ findingId: b.findingId, stems: b.stems, lo, hi });
+          if (ok && hi - lo + 1 <= b.stems.length + BAG_SLACK && !misreadsPhrase(b.stems) && !skipsNegation(b.stems, lo, hi) && !partOfWhatFollows(toks, hi) && !looseNegation(b.stems) && !b.stems.some((x) => adverbialBack(toks, pos.get(x)!))) found.push({ findingId: b.findingId, stems: b.stems, lo, hi });
         }
       }
       found.sort((a, b) => b.stems.length - a.stems.length || (a.hi - a.lo) - (b.hi - b.lo) || a.lo - b.lo);
@@ -593,6 +609,13 @@ const COMPOSE_BEFORE_CUE = 4;
 const COMPOSE_SUBJECT_BEFORE_CUE = 7;
 const POSSESSIVES = new Set(['my', 'his', 'her', 'their', 'your', 'our']);
 const LOCATION_PREPOSITIONS = new Set(['in', 'on', 'at', 'into', 'over', 'around', 'across', 'behind', 'under', 'below', 'above', 'to', 'of']);
+/** words that negate the cue word right after them ("non tender", "not painful", "no swelling") */
+const NEGATING_WORDS = new Set(['non', 'not', 'no', 'without', 'nil']);
+const BACK_ADVERB_VERBS = new Set(['come', 'comes', 'came', 'coming', 'go', 'goes', 'went', 'going', 'gone', 'get', 'gets', 'got', 'getting', 'bring', 'brings', 'brought', 'flare', 'flares', 'flared', 'keeps', 'kept', 'grow', 'grows', 'grew', 'fight', 'fought', 'call', 'called', 'hold', 'held', 'cut', 'looking', 'looked']);
+/** "the pain came back", "it goes away and comes back": "back" as an adverb after a verb of motion, not the back */
+function adverbialBack(toks: Tok[], k: number): boolean {
+  return toks[k].t === 'back' && k > 0 && BACK_ADVERB_VERBS.has(toks[k - 1].w);
+}
 const PART_WORDS = new Set(['back', 'front', 'side', 'top', 'bottom', 'base', 'tip', 'inside', 'outside', 'middle']);
 /** a part word followed by "of" names a part of what follows ("the back of my neck"), not a site of its own */
 function partOfWhatFollows(toks: Tok[], k: number): boolean {
@@ -628,7 +651,7 @@ function afterPreposition(toks: Tok[], j: number): boolean {
  * same clause first ("a rash on my face and swollen ankles": face goes with rash, ankles with swollen), longest
  * span first.
  */
-function composeMatches(ckb: CompiledKb, composers: ParserTables['composers'], breakers: Set<string>, toks: Tok[], matches: { i: number; n: number; ids: string[]; repaired: boolean }[]): void {
+function composeMatches(ckb: CompiledKb, composers: ParserTables['composers'], breakers: Set<string>, toks: Tok[], matches: Match[]): void {
   const covered = new Uint8Array(toks.length);
   for (const m of matches) for (let k = m.i; k < m.i + m.n; k++) covered[k] = 1;
   const cue = Uint8Array.from(toks, (t) => (composers.some((c) => c.cues.has(t.t)) ? 1 : 0));
@@ -653,13 +676,15 @@ function composeMatches(ckb: CompiledKb, composers: ParserTables['composers'], b
         if (j - lastAnchor > COMPOSE_LIST_GAP && (nextCue === undefined || nextCue - j > (clauseSubject(toks, breakers, j, nextCue) ? COMPOSE_SUBJECT_BEFORE_CUE : COMPOSE_BEFORE_CUE)) && !(lastAnchor >= 0 && afterPreposition(toks, j))) continue;
         // a cue in the same clause ("and", "but" and punctuation part clauses) is nearer than any cue in another one
         const apart = (k: number) => { if (toks[k].clause !== toks[j].clause) return true; for (let x = Math.min(j, k) + 1; x < Math.max(j, k); x++) if (breakers.has(toks[x].t)) return true; return false; };
-        const dist = cuePos.map((at) => (at.length ? Math.min(...at.map((k) => Math.abs(k - j) + (apart(k) ? 1000 : 0))) : Infinity));
+        const away = (k: number) => Math.abs(k - j) + (apart(k) ? 1000 : 0);
+        const dist = cuePos.map((at) => (at.length ? Math.min(...at.map(away)) : Infinity));
         const nearest = Math.min(...dist);
         const written = writtenPreposition(toks, j);
         for (const n of COMPOSE_SPANS) {
           if (j + n > end) continue;
           // "the back of my throat", "the side of her hand": a part of what follows is not a site of its own
           if (partOfWhatFollows(toks, j + n - 1)) continue;
+          if (n === 1 && adverbialBack(toks, j)) continue;
           let free = true;
           for (let k = j; k < j + n; k++) if (covered[k] || cue[k] || !ckb.vocabularyTokens.has(toks[k].t)) { free = false; break; }
           if (!free) continue;
@@ -672,7 +697,10 @@ function composeMatches(ckb: CompiledKb, composers: ParserTables['composers'], b
               if (e) {
                 // a location whose finding is already read is still used up, so its words make nothing else
                 // ("tonsil (L), thyroid cartilage": not thyroid tenderness)
-                matches.push({ i: j, n, ids: e.findingIds.filter((id) => !have.has(id)), repaired: toks[j].repaired });
+                // the cue it was read with, and a negation word right before that cue when the cue comes after the site
+                const at = cuePos[ci].find((k) => away(k) === nearest)!;
+                const negatedAt = at > j && at > 0 && NEGATING_WORDS.has(toks[at - 1].w) ? at - 1 : undefined;
+                matches.push({ i: j, n, ids: e.findingIds.filter((id) => !have.has(id)), repaired: toks[j].repaired, ...(negatedAt !== undefined ? { negatedAt } : {}) });
                 for (const id of e.findingIds) have.add(id);
                 for (let k = j; k < j + n; k++) covered[k] = 1;
                 lastAnchor = j + n - 1;
@@ -713,7 +741,7 @@ function trieLongest(ckb: CompiledKb, seq: string[]): { n: number; ids: string[]
  * determiner, "I have a rash …", "The veins on my legs …") in the pronoun's place: "they are swollen" as "swollen
  * veins", "it's spreading all over my body" as "rash spreading all over my body", where the vocabulary has that phrase.
  */
-function pronounMatches(ckb: CompiledKb, toks: Tok[], matches: { i: number; n: number; ids: string[]; repaired: boolean }[]): void {
+function pronounMatches(ckb: CompiledKb, toks: Tok[], matches: Match[]): void {
   for (let p = 1; p < toks.length; p++) {
     if (!REFERRING_PRONOUNS.has(toks[p].w) || toks[p - 1].sent === toks[p].sent) continue;
     // the previous sentence's opening noun phrase: the word after its first determiner
@@ -749,7 +777,7 @@ function pronounMatches(ckb: CompiledKb, toks: Tok[], matches: { i: number; n: n
  * the location after the second, which the composer gave to the nearer cue only; the first cue composes with it too
  * unless it already has a location of its own ("chest pain and swelling of the ankles").
  */
-function coordinatedCues(ckb: CompiledKb, composers: ParserTables['composers'], toks: Tok[], matches: { i: number; n: number; ids: string[]; repaired: boolean }[]): void {
+function coordinatedCues(ckb: CompiledKb, composers: ParserTables['composers'], toks: Tok[], matches: Match[]): void {
   const covered = new Uint8Array(toks.length);
   for (const m of matches) for (let k = m.i; k < m.i + m.n; k++) covered[k] = 1;
   const composerOf = (k: number) => composers.findIndex((c) => c.cues.has(toks[k].t));
