@@ -2,8 +2,8 @@
  * Parameters fitted on the dev sets (npm run eval), not per case. `model` and `semanticWeight` are compiled into
  * the built models (changing them makes the artifacts stale): the softmax temperature, how much unmentioned
  * findings count as absent, the prior's exponent, the weight of repaired mentions and of the semantic signal.
- * `triage` sets how the differential raises urgency: a condition raises it to its own urgency from `conditionFloor`
- * of the posterior; a can't-miss condition (severity ≤ `cantMissSeverity`) raises it to at least urgent from
+ * `triage` sets how the differential raises urgency: to a level once the conditions of that level or worse hold
+ * `conditionFloor` of the posterior together; a can't-miss condition (severity ≤ `cantMissSeverity`) raises it to at least urgent from
  * `cantMissFloor`.
  */
 export const CALIBRATION = {

@@ -1,6 +1,7 @@
 // The emergency detector's red-flag rules (src/actors/emergency/rules.ts) over the real knowledge base: flags fire
 // from vitals alone and from findings, quote their evidence, and respect the age, sex and pregnancy conditions of
-// their triggers; assessUrgency lets a condition raise urgency only above the probability floor.
+// their triggers; assessUrgency lets the differential raise urgency only where its conditions of that level or
+// worse hold enough of the posterior.
 // Red flags and triggers are read from models/kb/red-flags at test time, so no author's ids are hard-coded.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -136,7 +137,7 @@ test('age, sex and pregnancy conditions of a trigger are respected', () => {
   assert.ok(checks > 0);
 });
 
-test('assessUrgency: a condition raises urgency only above the probability floor, and never lowers a red flag', () => {
+test('assessUrgency: the differential raises urgency only where enough of it needs that care, and never lowers a red flag', () => {
   const cond = (urgency: 'emergency' | 'urgent' | 'routine' | 'self_care', probability: number) => ({ urgency, probability, name: `${urgency} condition`, severity: 3 });
   assert.equal(assessUrgency([], [cond('routine', 0.6), cond('emergency', 0.2)]).level, 'emergency');
   assert.equal(assessUrgency([], [cond('routine', 0.6), cond('emergency', 0.1)]).level, 'routine', 'an emergency condition below the floor does not raise urgency');
@@ -146,6 +147,10 @@ test('assessUrgency: a condition raises urgency only above the probability floor
   assert.equal(raised.level, 'urgent');
   assert.match(raised.recommended_action, /urgent condition/);
   assert.equal(raised.time_to_care, 'within 24 hours');
+  // the conditions needing at least urgent care count together: 0.1 + 0.08 urgent-or-worse is above the floor
+  const together = assessUrgency([], [cond('self_care', 0.7), cond('urgent', 0.1), cond('emergency', 0.08)]);
+  assert.equal(together.level, 'urgent');
+  assert.match(together.recommended_action, /urgent condition/, 'the action names the most probable condition of that level or worse');
 
   const flag: FiredFlag = { id: 'x', label: 'x', urgency: 'emergency', action: 'Call an ambulance.', time_to_care: 'immediately', evidence: ['spo2 85'] };
   const withFlag = assessUrgency([flag], [cond('self_care', 0.95)]);

@@ -80,8 +80,9 @@ export function detectRedFlags(ckb: CompiledKb, ev: Evidence): FiredFlag[] {
 }
 
 /**
- * Combines fired red flags with the conditions' implied urgency. A condition raises urgency only in
- * proportion to its probability: the most urgent condition holding at least `minProbability` of the posterior.
+ * Combines fired red flags with the conditions' implied urgency. The differential raises urgency to the highest level
+ * whose conditions together (that level or more urgent) hold at least `minProbability` of the posterior: the chance
+ * that the patient needs that much care, not only the leading condition's share.
  */
 export function assessUrgency(flags: FiredFlag[], conditions: { urgency: Urgency; probability: number; name: string; severity: number }[] = [], minProbability: number = conditionFloor): UrgencyResult {
   let level: Urgency = flags.length ? flags[0].urgency : 'self_care';
@@ -96,12 +97,17 @@ export function assessUrgency(flags: FiredFlag[], conditions: { urgency: Urgency
       action = `Cannot be excluded yet: ${c.name}. Arrange assessment within 24 hours, sooner if worse.`;
       score = Math.max(score, 0.6);
     }
-    if (c.probability < minProbability) continue;
-    if (URGENCY_RANK[c.urgency] > URGENCY_RANK[level]) {
-      level = c.urgency;
-      action = LEADING_ACTION[c.urgency](c.name);
-      score = Math.max(score, 0.5 + 0.45 * c.probability * (URGENCY_RANK[c.urgency] / 3));
-    }
+  }
+  for (const u of ['emergency', 'urgent', 'routine'] as const) {
+    if (URGENCY_RANK[u] <= URGENCY_RANK[level]) break;
+    const atLeast = conditions.filter((c) => URGENCY_RANK[c.urgency] >= URGENCY_RANK[u]);
+    const mass = atLeast.reduce((s, c) => s + c.probability, 0);
+    if (mass < minProbability) continue;
+    const leading = atLeast.reduce((a, c) => (c.probability > a.probability ? c : a));
+    level = u;
+    action = LEADING_ACTION[u](leading.name);
+    score = Math.max(score, 0.5 + 0.45 * Math.min(1, mass) * (URGENCY_RANK[u] / 3));
+    break;
   }
   if (!action) action = level === 'self_care' ? 'Self-care is reasonable; seek care if symptoms worsen or new symptoms appear.' : 'Arrange a routine appointment with a clinician.';
   if (level === 'routine' && score < 0.3) score = 0.3;
