@@ -3,7 +3,9 @@
  *   parser:     a 200-word clinical note → findings (main-thread cost of the symptom classifier);
  *   model:      the ONNX diagnosis model per request at batch sizes 1 and 32 (what one worker spends);
  *   encode:     evidence → dense model input;
- *   treatments: filtering first-line options against allergies, contraindications and interactions.
+ *   treatments: filtering first-line options against allergies, contraindications and interactions;
+ *   worst case: the classifier on a 20,000-character text (the request limit) written as one run-on sentence, the
+ *               shape that makes per-sentence work largest.
  * Prints JSON; targets from issue 4 are shown next to the figures, nothing passes or fails.
  */
 import { createHistogram } from 'node:perf_hooks';
@@ -52,6 +54,8 @@ async function main() {
   const words = NOTE.split(/\s+/).length;
   const results = [];
   results.push({ ...measure('parser (note)', () => parseText(ckb, NOTE), 3000), words, target_us: 1000 });
+  const runOn = 'no fever, no cough, abdomen soft and non tender, pain and swelling in the left knee, not taking aspirin, '.repeat(200).slice(0, 20_000);
+  results.push({ ...measure('classifier (20,000-character run-on text)', () => classify(ckb, { text: runOn }), 50), characters: runOn.length });
   const cl = classify(ckb, { text: NOTE });
   results.push(measure('encode case', () => encodeCase(ckb, t, cl.evidence), 3000));
   const engine = await InferenceEngine.open(manifest);

@@ -516,6 +516,12 @@ function templateEntry(ckb: CompiledKb, tpl: string[], toks: Tok[], j: number, n
 const BAG_SLACK = 4;
 
 function bagMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches: Match[]): void {
+  // the findings read per sentence, and the matches by their first word, so that each clause looks at its own only
+  const haveBySent = new Map<number, Set<string>>();
+  for (const m of matches) { const sent = toks[m.i].sent; const set = haveBySent.get(sent) ?? new Set<string>(); for (const id of m.ids) set.add(id); haveBySent.set(sent, set); }
+  const byStart = [...matches].sort((a, b) => a.i - b.i);
+  const longest = byStart.reduce((mx, m) => Math.max(mx, m.n), 0);
+  let first = 0;
   let start = 0;
   while (start < toks.length) {
     // a clause: same sentence and comma-clause, cut at coordinating words
@@ -530,13 +536,17 @@ function bagMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches:
         if (!pos.has(st)) pos.set(st, k);
       }
       const sent = toks[start].sent;
-      const have = new Set(matches.filter((m) => toks[m.i].sent === sent).flatMap((m) => m.ids));
+      let have = haveBySent.get(sent);
+      if (!have) { have = new Set(); haveBySent.set(sent, have); }
+      while (first < byStart.length && byStart[first].i + longest <= start) first++;
+      const near: Match[] = [];
+      for (let x = first; x < byStart.length && byStart[x].i < end; x++) if (byStart[x].i + byStart[x].n > start) near.push(byStart[x]);
       // words already read as part of a longer phrase ("secondhand cigarette smoke", "standing for long periods")
       // do not make a second finding; a bag may build on a phrase's head, its last word ("severe … epigastric
       // abdominal pain"), but not take a modifier out of it ("periods" out of "standing for long periods of time")
       const covered = new Uint8Array(end - start), phraseAt = new Int32Array(end - start).fill(-1);
       const phraseWords: number[][] = [];
-      for (const m of matches) {
+      for (const m of near) {
         const words: number[] = [];
         for (let k = Math.max(m.i, start); k < Math.min(m.i + m.n, end); k++) {
           covered[k - start] = 1;
@@ -607,6 +617,7 @@ const COMPOSE_LIST_GAP = 5;
 const COMPOSE_BEFORE_CUE = 4;
 /** the same from a location that opens its clause as the subject ("my knees have been really stiff and painful") */
 const COMPOSE_SUBJECT_BEFORE_CUE = 7;
+const COMPOSE_CUE_REACH = 40;
 const POSSESSIVES = new Set(['my', 'his', 'her', 'their', 'your', 'our']);
 const LOCATION_PREPOSITIONS = new Set(['in', 'on', 'at', 'into', 'over', 'around', 'across', 'behind', 'under', 'below', 'above', 'to', 'of']);
 /** words that negate the cue word right after them ("non tender", "not painful", "no swelling") */
@@ -677,7 +688,9 @@ function composeMatches(ckb: CompiledKb, composers: ParserTables['composers'], b
         // a cue in the same clause ("and", "but" and punctuation part clauses) is nearer than any cue in another one
         const apart = (k: number) => { if (toks[k].clause !== toks[j].clause) return true; for (let x = Math.min(j, k) + 1; x < Math.max(j, k); x++) if (breakers.has(toks[x].t)) return true; return false; };
         const away = (k: number) => Math.abs(k - j) + (apart(k) ? 1000 : 0);
-        const dist = cuePos.map((at) => (at.length ? Math.min(...at.map(away)) : Infinity));
+        // cues further than COMPOSE_CUE_REACH words away are never the nearest that matters, and skipping them keeps a
+        // long run-on sentence linear
+        const dist = cuePos.map((at) => { let d = Infinity; for (const k of at) if (Math.abs(k - j) <= COMPOSE_CUE_REACH) d = Math.min(d, away(k)); return d; });
         const nearest = Math.min(...dist);
         const written = writtenPreposition(toks, j);
         for (const n of COMPOSE_SPANS) {
@@ -698,7 +711,7 @@ function composeMatches(ckb: CompiledKb, composers: ParserTables['composers'], b
                 // a location whose finding is already read is still used up, so its words make nothing else
                 // ("tonsil (L), thyroid cartilage": not thyroid tenderness)
                 // the cue it was read with, and a negation word right before that cue when the cue comes after the site
-                const at = cuePos[ci].find((k) => away(k) === nearest)!;
+                const at = cuePos[ci].find((k) => Math.abs(k - j) <= COMPOSE_CUE_REACH && away(k) === nearest)!;
                 const negatedAt = at > j && at > 0 && NEGATING_WORDS.has(toks[at - 1].w) ? at - 1 : undefined;
                 matches.push({ i: j, n, ids: e.findingIds.filter((id) => !have.has(id)), repaired: toks[j].repaired, ...(negatedAt !== undefined ? { negatedAt } : {}) });
                 for (const id of e.findingIds) have.add(id);
