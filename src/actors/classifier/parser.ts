@@ -147,8 +147,9 @@ function repair(ckb: CompiledKb, tables: ParserTables, t: string): string[] | nu
 }
 
 /**
- * Where a sentence runs into the next without a space ("a seal-like barkShe has"): a lower-case word of two or more
- * letters followed by a capitalised one. Short heads ("McBurney") and acronyms ("HbA1c", "eGFR") are left whole.
+ * Where a sentence runs into the next without a space ("a seal-like barkShe has", "Para 4She presented"): two
+ * lower-case letters or a digit followed by a capitalised word. Short heads ("McBurney") and acronyms ("HbA1c",
+ * "eGFR") are left whole.
  */
 const JOINED_SENTENCE_RE = /(?:[a-z]{2}|\d)(?=[A-Z][a-z])/g;
 const NON_PREFIX_RE = /^non-?([a-z]{4,})$/;
@@ -356,12 +357,9 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   }
 
   const out: ParseResult = { findings: [...byId.values()], vitals: readVitals(tables, lower) };
-  const lmp = readLmpDays(tables, lower);
+  const lmp = readLmpDays(tables, lower), parity = readParity(tables, lower);
   if (lmp !== undefined) out.lmpDays = lmp;
-  for (const re of tables.parityRes) {
-    const m = re.exec(lower);
-    if (m) { out.parity = Number(m[1]); break; }
-  }
+  if (parity !== undefined) out.parity = parity;
   const demo = readDemographics(tables, lower);
   if (demo.age !== undefined) out.age = demo.age;
   if (demo.sex) out.sex = demo.sex;
@@ -881,6 +879,15 @@ function readLmpDays(tables: ParserTables, lower: string): number | undefined {
     if (!m) continue;
     const n = numberValue(tables, m[1]), unit = tables.durationUnits.get(m[2]);
     if (n !== undefined && unit !== undefined) return (n * unit) / 24;
+  }
+  return undefined;
+}
+
+/** "G5 P2", "Para 4": the number of births */
+function readParity(tables: ParserTables, lower: string): number | undefined {
+  for (const re of tables.parityRes) {
+    const m = re.exec(lower);
+    if (m) return Number(m[1]);
   }
   return undefined;
 }
