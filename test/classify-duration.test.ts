@@ -62,3 +62,11 @@ test('obstetric parity notation reads multiparity or nulliparity; a heart sound 
   assert.ok(evidence('G1P0 at 10 weeks.').present.has('nulliparity'));
   assert.ok(!evidence('Loud P2 on auscultation.').present.has('multiparity'));
 });
+
+test('an age is no duration, and each finding takes the nearest duration', () => {
+  const aged = evidence('62 year old man with a cough.');
+  assert.ok(!aged.present.has('chronic_cough'), '"62 year old" is the man\'s age, not the cough\'s length');
+  const two = classify(ckb, { text: 'Fever for 3 days and a cough for 2 weeks.' }).evidence.recognised;
+  assert.equal(two.find((f) => f.id === 'cough')?.duration_hours, 336);
+  assert.equal(two.find((f) => f.id === 'fever')?.duration_hours, 72);
+});

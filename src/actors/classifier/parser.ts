@@ -402,6 +402,8 @@ function sharedFeelingVerb(ckb: CompiledKb, toks: Tok[], matches: Match[]): void
  */
 function durationEndingAt(tables: ParserTables, toks: Tok[], k: number): number | undefined {
   const tk = toks[k];
+  // "62 year old man": an age, not a duration
+  if (k + 1 < toks.length && toks[k + 1].t === 'old' && toks[k + 1].sent === tk.sent) return undefined;
   const dash = tk.t.lastIndexOf('-');
   if (dash > 0) {
     const unit = tables.durationUnits.get(tk.t.slice(dash + 1));
@@ -814,6 +816,7 @@ function coordinatedCues(ckb: CompiledKb, composers: ParserTables['composers'], 
 
 function readModifiers(tables: ParserTables, toks: Tok[], i: number, n: number, pf: ParsedFinding): void {
   const clause = toks[i].clause;
+  let durationDistance = Infinity;
   const lo = Math.max(0, i - 8), hi = Math.min(toks.length, i + n + 10);
   for (let k = lo; k < hi; k++) {
     const tk = toks[k];
@@ -834,7 +837,13 @@ function readModifiers(tables: ParserTables, toks: Tok[], i: number, n: number, 
       if (lat && tk.t.length > 1) pf.laterality = lat;
     }
     // the unit is read within the window, its number just before it ("cough for 3 days", "a 3-week history")
-    if (pf.duration_hours === undefined) pf.duration_hours = durationEndingAt(tables, toks, k);
+    // the nearest duration wins, one after the finding before one the same distance before it ("fever for 3 days and
+    // a cough for 2 weeks": the cough's is 2 weeks)
+    const hours = durationEndingAt(tables, toks, k);
+    if (hours !== undefined) {
+      const distance = k >= i + n ? k - (i + n) : (i - k) + 0.5;
+      if (distance < durationDistance) { pf.duration_hours = hours; durationDistance = distance; }
+    }
   }
   if (pf.duration_hours === undefined) {
     for (let k = lo; k < hi; k++) {
