@@ -70,3 +70,11 @@ test('an age is no duration, and each finding takes the nearest duration', () =>
   assert.equal(two.find((f) => f.id === 'cough')?.duration_hours, 336);
   assert.equal(two.find((f) => f.id === 'fever')?.duration_hours, 72);
 });
+
+test('the length of an illness of episodes says nothing of a finding defined by one episode\'s length', () => {
+  const weeks = evidence('Episodes of vertigo for 2 weeks.');
+  assert.ok(!weeks.present.has('continuous_vertigo') && !weeks.absent.has('continuous_vertigo'), 'two weeks of episodes is not two weeks of continuous vertigo');
+  const attack = evidence('Vertigo attacks lasting 2 hours.');
+  assert.ok(attack.present.has('vertigo_attacks_hours'), '"lasting" measures one attack');
+  assert.ok(evidence('Room-spinning vertigo for 2 days.').present.has('continuous_vertigo'));
+});

@@ -228,6 +228,9 @@ export const QualifiersFile = Type.Object({
   stopwords: Type.Array(Type.String()),
   /** words before "without" that make what follows happen ("I can't walk without pain", "hard to move without stiffness") */
   difficulty_words: Type.Optional(Type.Array(Type.String())),
+  /** words that make a mention one of episodes ("attacks", "spells", "recurrent"), and words before a length that make it one episode's ("lasting") */
+  episodic_words: Type.Optional(Type.Array(Type.String())),
+  episode_length_words: Type.Optional(Type.Array(Type.String())),
   /** common words that spelling repair must leave alone ("horse" is not "hoarse", "notes" not "nodes") */
   not_misspellings: Type.Optional(Type.Array(Type.String())),
   clause_breakers: Type.Array(Type.String()),

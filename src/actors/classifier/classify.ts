@@ -36,6 +36,8 @@ export function classify(ckb: CompiledKb, req: DiagnosisRequestT): Classified {
     for (const of of [pf.id, ...(ckb.ancestors.get(pf.id) ?? [])]) {
       for (const rule of ckb.durationRules.get(of) ?? []) {
         if (rule.id === pf.id || ev.present.has(rule.id) || hours > rule.maxHours) continue;
+        // "episodes of vertigo for 2 weeks": the illness's length says nothing of a finding defined by an episode's
+        if (pf.duration_of === 'illness' && rule.maxHours < Infinity) continue;
         const present = hours >= rule.minHours;
         if (!present && ev.absent.has(rule.id)) continue;
         ev.recognised.push({ ...pf, id: rule.id, label: ckb.findingById.get(rule.id)!.label, present, match: 'implied', implied_by: pf.id });

@@ -27,6 +27,11 @@ export interface ParsedFinding {
   severity?: number;
   onset?: 'sudden' | 'gradual';
   duration_hours?: number;
+  /**
+   * what the duration measures when the mention is of episodes: "attacks lasting 2 hours" (the episode) or "episodes
+   * of vertigo for 2 weeks" (the illness); absent when the mention is not episodic
+   */
+  duration_of?: 'episode' | 'illness';
   laterality?: string;
 }
 
@@ -60,6 +65,8 @@ export interface ParserTables {
   composers: { cues: Set<string>; templates: string[][] }[];
   stopwords: Set<string>;
   difficulty: Set<string>;
+  episodic: Set<string>;
+  episodeLength: Set<string>;
   /** words never repaired: stopwords and common words one edit from a vocabulary word */
   keepAsWritten: Set<string>;
   clauseBreakers: Set<string>;
@@ -111,7 +118,7 @@ export function parserTables(ckb: CompiledKb): ParserTables {
     severity: new Map(Object.entries(q.severity_words)), laterality: new Map(Object.entries(q.laterality)),
     durationUnits: new Map(Object.entries(q.duration_units)), numberWords: new Map(Object.entries(q.number_words)),
     sexWords: new Map(Object.entries(q.sex_words)),
-    stopwords: new Set(q.stopwords), difficulty: new Set(q.difficulty_words ?? []), keepAsWritten: new Set([...q.stopwords, ...(q.not_misspellings ?? [])]), clauseBreakers: new Set(q.clause_breakers),
+    stopwords: new Set(q.stopwords), difficulty: new Set(q.difficulty_words ?? []), episodic: new Set(q.episodic_words ?? []), episodeLength: new Set(q.episode_length_words ?? []), keepAsWritten: new Set([...q.stopwords, ...(q.not_misspellings ?? [])]), clauseBreakers: new Set(q.clause_breakers),
     composers: [{ cues: q.pain_words, templates: q.pain_compose }, ...(q.compose ?? [])].map((c) => ({ cues: new Set(c.cues), templates: c.templates.map((p) => p.split(/\s+/)) })),
     vitalRes: Object.entries(q.vital_patterns).flatMap(([name, res]) => res.map((r) => ({ name, re: new RegExp(`\\b${r}`, 'g') }))),
     lmpRes: (q.lmp?.patterns ?? []).map((r) => new RegExp(`\\b${r}`)),
@@ -816,7 +823,7 @@ function coordinatedCues(ckb: CompiledKb, composers: ParserTables['composers'], 
 
 function readModifiers(tables: ParserTables, toks: Tok[], i: number, n: number, pf: ParsedFinding): void {
   const clause = toks[i].clause;
-  let durationDistance = Infinity;
+  let durationDistance = Infinity, durationAt = -1, episodic = false;
   const lo = Math.max(0, i - 8), hi = Math.min(toks.length, i + n + 10);
   for (let k = lo; k < hi; k++) {
     const tk = toks[k];
@@ -842,8 +849,17 @@ function readModifiers(tables: ParserTables, toks: Tok[], i: number, n: number, 
     const hours = durationEndingAt(tables, toks, k);
     if (hours !== undefined) {
       const distance = k >= i + n ? k - (i + n) : (i - k) + 0.5;
-      if (distance < durationDistance) { pf.duration_hours = hours; durationDistance = distance; }
+      if (distance < durationDistance) { pf.duration_hours = hours; durationDistance = distance; durationAt = k; }
     }
+    if (tables.episodic.has(tk.t)) episodic = true;
+  }
+  for (let k = i; k < i + n && !episodic; k++) episodic = tables.episodic.has(toks[k].t);
+  if (episodic && durationAt >= 0) {
+    // the words before the number: "lasting 2 hours", "each lasting 20 minutes" measure one episode
+    const numberAt = toks[durationAt].t.includes('-') ? durationAt : durationAt - 1;
+    let episode = false;
+    for (let k = Math.max(0, numberAt - 2); k < numberAt; k++) episode ||= tables.episodeLength.has(toks[k].t);
+    pf.duration_of = episode ? 'episode' : 'illness';
   }
   if (pf.duration_hours === undefined) {
     for (let k = lo; k < hi; k++) {
