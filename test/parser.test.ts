@@ -362,3 +362,11 @@ test('a negated cue negates the site composed with it; "came back" is no back; a
   assert.equal(state(find('Her pain is not relieved by bowel movement.'), 'constipation'), undefined);
   assert.equal(state(find('I have not had a bowel movement for 4 days.'), 'constipation')?.present, true);
 });
+
+test('"without" reaches past a comma only into a list closed by "or"', () => {
+  const r = find('Bruising without significant trauma, difficulty rising from a chair, and proximal muscle wasting.');
+  assert.equal(state(r, 'trauma_recent')?.present, false);
+  assert.equal(state(r, 'muscle_wasting')?.present, true);
+  const list = find('Headache without nausea, vomiting, or photophobia.');
+  for (const id of ['nausea', 'vomiting', 'photophobia']) assert.equal(state(list, id)?.present, false, id);
+});

@@ -298,6 +298,9 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
         if (k + neg[k] > m.i && negationInside(neg, m.i, m.n)) break;
         // "I can't walk without pain", "hard to move about while not feeling stiff": the pain or stiffness is there
         if (afterDifficulty(tables, toks, k)) break;
+        // "bruising without trauma, difficulty rising from a chair, and muscle wasting": "without" reaches past a
+        // comma only into a list that closes with "or" ("without fever, chills or sweats")
+        if (toks[k].t === 'without' && toks[k].clause !== toks[m.i].clause && !orClosesList(toks, k, m.i)) break;
         negated = true;
         // "denies any other joint pain": the other ones only; the one described is there, so nothing is said of it
         for (let j = Math.max(k + neg[k], m.i - 2); j < m.i; j++) if (toks[j].t === 'other') otherThan = true;
@@ -480,6 +483,15 @@ function afterDifficulty(tables: ParserTables, toks: Tok[], k: number): boolean 
   const without = toks[k].t === 'without' || (toks[k].t === 'not' && k > 0 && toks[k - 1].t === 'while');
   if (!without) return false;
   for (let j = k - 1; j >= Math.max(0, k - DIFFICULTY_REACH) && toks[j].sent === toks[k].sent; j--) if (tables.difficulty.has(toks[j].w)) return true;
+  return false;
+}
+
+/** the list a cue opens closes with "or" (before an "and" does), counting from the cue to the end of its sentence */
+function orClosesList(toks: Tok[], cue: number, item: number): boolean {
+  for (let k = cue + 1; k < toks.length && toks[k].sent === toks[cue].sent; k++) {
+    if (toks[k].t === 'or') return true;
+    if (toks[k].t === 'and' && k > item) return false;
+  }
   return false;
 }
 
