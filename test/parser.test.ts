@@ -352,6 +352,8 @@ test('a part word before "of" names a part of what follows: "the back of my neck
   assert.equal(state(r, 'back_pain'), undefined);
   assert.equal(state(find('Pain in the back.'), 'back_pain')?.present, true);
   assert.equal(state(find('Spots on the back of my throat.'), 'trunk_rash'), undefined);
+  assert.equal(state(find('The frequency of my headaches has increased.'), 'urinary_frequency'), undefined, 'an attribute of what follows');
+  assert.equal(state(find('No frequency, no urgency.'), 'urinary_frequency')?.present, false);
 });
 
 test('a negated cue negates the site composed with it; "came back" is no back; a bag\'s negation must touch its next word', () => {

@@ -233,7 +233,7 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
     }
     // "pain in the back" of my neck, "spots on the back" of my throat: a phrase ending on a part word followed by "of"
     // names the part of what follows, not the back itself
-    if (best && best.n > 1 && partOfWhatFollows(toks, best.i + best.n - 1)) best = undefined;
+    if (best && partOfWhatFollows(toks, best.i + best.n - 1)) best = undefined;
     if (best) { matches.push(best); i += best.n; } else i++;
   }
 
@@ -646,8 +646,11 @@ const BACK_ADVERB_VERBS = new Set(['come', 'comes', 'came', 'coming', 'go', 'goe
 function adverbialBack(toks: Tok[], k: number): boolean {
   return toks[k].t === 'back' && k > 0 && BACK_ADVERB_VERBS.has(toks[k - 1].w);
 }
-const PART_WORDS = new Set(['back', 'front', 'side', 'top', 'bottom', 'base', 'tip', 'inside', 'outside', 'middle']);
-/** a part word followed by "of" names a part of what follows ("the back of my neck"), not a site of its own */
+const PART_WORDS = new Set(['back', 'front', 'side', 'top', 'bottom', 'base', 'tip', 'inside', 'outside', 'middle', 'frequency']);
+/**
+ * a part word followed by "of" names a part or an attribute of what follows ("the back of my neck", "the frequency of
+ * my headaches"), not a site or a finding of its own
+ */
 function partOfWhatFollows(toks: Tok[], k: number): boolean {
   return PART_WORDS.has(toks[k].t) && k + 1 < toks.length && toks[k + 1].t === 'of' && toks[k + 1].sent === toks[k].sent;
 }
