@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import type { CompiledKb } from '../src/kb/compile.ts';
 import type { RedFlagT, TriggerT, VitalComparisonT, VitalName } from '../src/kb/schema.ts';
 import { classify } from '../src/actors/classifier/classify.ts';
+import { parseText } from '../src/actors/classifier/parser.ts';
 import { finalizeEvidence, type Evidence } from '../src/actors/evidence.ts';
 import { assessUrgency, detectRedFlags, type FiredFlag } from '../src/actors/emergency/rules.ts';
 import type { DiagnosisRequestT } from '../src/http/schemas.ts';
@@ -176,3 +177,11 @@ test('assessUrgency: a flat differential with nothing above the floor is not cal
 function cond2(urgency: 'emergency' | 'urgent' | 'routine' | 'self_care', probability: number) {
   return { urgency, probability, name: `${urgency} condition`, severity: 3 };
 }
+
+test('ECG changes written in a note: ST elevation is an emergency by itself, and "ST depression" is no depression', () => {
+  const level = (req: DiagnosisRequestT) => assessUrgency(flagsFor(req)).level;
+  assert.equal(level({ text: 'ECG: ST elevation in II, III and aVF.', patient: { age: 58, sex: 'male' } }), 'emergency');
+  assert.equal(level({ text: 'Chest pain for 1 hour. ECG shows ST depression in V4-V6.', patient: { age: 64, sex: 'female' } }), 'emergency');
+  const ids = parseText(realKb(), 'ECG shows ST depression in V4-V6.').findings.map((f) => f.id);
+  assert.ok(ids.includes('st_depression_ecg') && !ids.includes('hx_depression'), ids.join(','));
+});
