@@ -246,6 +246,12 @@ test('difficulty gaining weight is the absence of weight gain, not weight gain',
   assert.equal(state(find("I can't put weight on my leg."), 'inability_to_bear_weight')?.present, true);
 });
 
+test('"use" carries no meaning of its own in a word-order-free match: inhaled or topical steroids are not long-term steroid use', () => {
+  assert.equal(state(find('He uses inhaled steroids for his asthma.'), 'steroid_use'), undefined);
+  assert.equal(state(find('Long term steroid use.'), 'steroid_use')?.present, true);
+  assert.equal(state(find('No use of steroids.'), 'steroid_use')?.present, false);
+});
+
 test('a pseudo-negation negates nothing: "no improvement in", "not only", "no obvious cause for"', () => {
   assert.equal(state(find('No improvement in his cough despite antibiotics.'), 'cough')?.present, true);
   assert.equal(state(find('Not only a headache but also vomiting.'), 'headache')?.present, true);
