@@ -26,3 +26,8 @@ test('every class finding is a finding of the vocabulary', () => {
   for (const c of ckb.kb.drugClasses) for (const f of c.findings ?? []) { links++; assert.ok(ckb.findingById.has(f), `${c.id} → ${f}`); }
   assert.ok(links >= 20, `links: ${links}`);
 });
+
+test('a relative\'s medicine and a question about one are not the patient\'s', () => {
+  assert.ok(!present({ text: 'My mother takes warfarin. I fell and hit my head yesterday.' }).has('anticoagulant_use'));
+  assert.ok(!present({ text: 'Should I start taking aspirin?' }).has('nsaid_use'));
+});

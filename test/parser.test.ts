@@ -378,3 +378,25 @@ test('"without" reaches past a comma only into a list closed by "or"', () => {
   const list = find('Headache without nausea, vomiting, or photophobia.');
   for (const id of ['nausea', 'vomiting', 'photophobia']) assert.equal(state(list, id)?.present, false, id);
 });
+
+test('scopes stay in their clause: a difficulty word, a stop cue, "and" with a possessive, "or" inside the cue\'s clause', () => {
+  const r = find('Some trouble sleeping, but without fever, cough or chest pain.');
+  for (const id of ['fever', 'cough', 'chest_pain']) assert.equal(state(r, id)?.present, false, id);
+  assert.equal(state(find('She smokes daily and the bleeding stopped after an hour.'), 'smoker')?.present, true);
+  assert.equal(state(find('No pain in my chest and my left arm.'), 'limb_pain')?.present, false, 'a list of sites, not a new clause');
+  assert.equal(state(find('Without fever or chills, developed a rash on her arm.'), 'rash')?.present, true);
+  assert.equal(state(find("I can't bend my back without pain."), 'back_pain')?.present, true);
+  assert.equal(state(find('Fever, gram negative bacteraemia.'), 'fever')?.present, true, 'a pseudo-negation negates nothing after it either');
+  assert.equal(state(find('She reports a history of seizures as a child.'), 'seizure')?.context, 'history');
+});
+
+test('durations and parts: a duration belongs to its own finding, and a quantity after "of" is no body part', () => {
+  const r = find('I have had a cough for 10 weeks and a fever.');
+  assert.equal(state(r, 'cough')?.duration_hours, 1680);
+  assert.equal(state(r, 'fever')?.duration_hours, undefined);
+  assert.equal(state(find('A cough for months and today I coughed up blood.'), 'cough')?.duration_hours, 1460, '"for months" is at least two');
+  assert.equal(state(find('Urinary frequency of 15 times a day.'), 'urinary_frequency')?.present, true);
+  assert.equal(state(find('Pain in my lower back of 3 weeks duration.'), 'low_back_pain')?.present, true);
+  const bp = find('Denies headache, BP 130/80 mmHg, palpitations or dizziness.');
+  assert.equal(state(bp, 'dizziness')?.present, false, '"mmHg" does not split the sentence');
+});

@@ -117,18 +117,34 @@ const MEDICATION_CUE_REACH = 3;
  * few words after an intake cue of qualifiers.json ("taking", "started on", "prescribed"), in the same sentence. A name
  * without a cue ("allergic to penicillin", "no aspirin") is not taken.
  */
-function drugsTaken(ckb: CompiledKb, text: string): string[] {
+interface DrugCueTables { cues: string[][]; stopWords: Set<string>; relatives: Set<string> }
+const drugCueCache = new WeakMap<CompiledKb, DrugCueTables>();
+function drugCueTables(ckb: CompiledKb): DrugCueTables {
+  let t = drugCueCache.get(ckb);
+  if (t) return t;
   const q = ckb.kb.qualifiers;
-  const cues = (q.medication_pre ?? []).map((c) => c.split(' '));
+  t = {
+    cues: (q.medication_pre ?? []).map((c) => c.split(' ')),
+    stopWords: new Set([...q.negation_pre, ...(q.stopped_post ?? [])].filter((w) => !w.includes(' '))),
+    // the relatives of the family cues after a finding ("in her mother" → mother)
+    relatives: new Set((q.family_post ?? []).map((c) => c.split(' ').at(-1)!)),
+  };
+  drugCueCache.set(ckb, t);
+  return t;
+}
+
+function drugsTaken(ckb: CompiledKb, text: string): string[] {
+  const { cues, stopWords, relatives } = drugCueTables(ckb);
   if (cues.length === 0) return [];
-  const stopWords = new Set([...q.negation_pre, ...(q.stopped_post ?? [])].filter((w) => !w.includes(' ')));
   const out: string[] = [];
-  for (const sentence of text.split(/[.;!?\n]+/)) {
+  for (const sentence of text.match(/[^.;!?\n]+[.;!?\n]?/g) ?? []) {
+    // "Should I start taking aspirin?" asks; it does not say the patient takes it
+    if (sentence.trimEnd().endsWith('?')) continue;
     const words = tokenize(sentence);
     for (let i = 0; i < words.length; i++) {
       const cue = cues.find((cw) => cw.every((w, k) => words[i + k] === w));
-      // "not taking", "stopped taking", "never took"
-      if (!cue || (i > 0 && stopWords.has(words[i - 1])) || (i > 1 && stopWords.has(words[i - 2]))) continue;
+      // "not taking", "stopped taking", "never took"; "my mother takes warfarin" is the mother's medicine
+      if (!cue || (i > 0 && stopWords.has(words[i - 1])) || (i > 1 && stopWords.has(words[i - 2])) || words.slice(0, i).some((w) => relatives.has(w))) continue;
       const from = i + cue.length;
       for (let j = from; j < Math.min(words.length, from + MEDICATION_CUE_REACH); j++) {
         let drug: string | undefined;

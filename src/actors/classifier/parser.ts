@@ -166,7 +166,10 @@ function tokenizeWithOffsets(ckb: CompiledKb, tables: ParserTables, lower: strin
   let sent = 0, clause = 0;
   const joins = new Set<number>();
   JOINED_SENTENCE_RE.lastIndex = 0;
-  for (let m = JOINED_SENTENCE_RE.exec(original); m; m = JOINED_SENTENCE_RE.exec(original)) if (m.index > 0 && /[a-z\d ]/.test(original[m.index - 1])) joins.add(m.index + m[0].length);
+  for (let m = JOINED_SENTENCE_RE.exec(original); m; m = JOINED_SENTENCE_RE.exec(original)) {
+    // "reportedThe": the word before the capital has three or more letters ("mmHg", "McBurney" stay whole)
+    if (m.index > 0 && (/\d/.test(m[0]) || /[a-z]/.test(original[m.index - 1]))) joins.add(m.index + m[0].length);
+  }
   const word = (w: string, start: number) => {
     const end = start + w.length;
     if (ckb.vocabularyTokens.has(w) || w.length < 4) { toks.push({ t: w, w, start, end, sent, clause, repaired: false }); return; }
@@ -257,7 +260,7 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   const negPost = cueAt(tables.negPost), modPre = cueAt(tables.modifierPre), famPost = cueAt(tables.familyPost), stopped = cueAt(tables.stoppedPost), presenting = cueAt(tables.presentingPre);
   // a negation word inside a pseudo-negation ("no improvement in", "not only") negates nothing
   const pseudo = cueAt(tables.negPseudo);
-  for (let i = 0; i < toks.length; i++) for (let k = i; k < i + pseudo[i]; k++) neg[k] = 0;
+  for (let i = 0; i < toks.length; i++) for (let k = i; k < i + pseudo[i]; k++) { neg[k] = 0; negPost[k] = 0; }
   // words inside a history, family or hypothetical cue ("diagnosed with") are not scope breakers ("with")
   const inCue = new Uint8Array(toks.length);
   for (const a of [hist, fam, hypo]) for (let i = 0; i < toks.length; i++) for (let k = i; k < i + a[i]; k++) inCue[k] = 1;
@@ -278,8 +281,9 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
       // she was confused", "my mother says I have asthma")
       if (toks[k].clause !== toks[k + 1].clause && SUBJECT_PRONOUNS.has(toks[k + 1].w)) break;
       if (!inMatch[k] && SUBJECT_PRONOUNS.has(toks[k].w) && !neg[k]) break;
-      // "… any energy and my throat has been itchy": "and" with a possessed subject opens a new clause
-      if (toks[k].t === 'and' && k + 1 < m.i && POSSESSIVES.has(toks[k + 1].t)) break;
+      // "… any energy and my throat has been itchy": "and" with a possessed subject and its verb opens a new clause
+      // ("no pain in my chest and my left arm" is still one list)
+      if (toks[k].t === 'and' && k + 1 < m.i && POSSESSIVES.has(toks[k + 1].t) && verbWithin(toks, k + 2, Math.min(toks.length, k + 5))) break;
       // family and hypothetical cues count even inside another finding's phrase ("mother had diabetes")
       if (fam[k] && k + fam[k] <= m.i) { context = 'family'; break; }
       // "worried about this rash", "concerned about my cough": a possessive or demonstrative says the thing is there
@@ -324,7 +328,7 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
     // "non" right before a phrase negates that phrase only ("non bloody diarrhoea", "non smoker"), and a negated cue a
     // site was composed with negates that site ("abdomen soft and non tender")
     if (m.i > 0 && toks[m.i - 1].t === 'non' && toks[m.i - 1].sent === sent) negated = true;
-    if (m.negatedAt !== undefined) negated = true;
+    if (m.negatedAt !== undefined && !afterDifficulty(tables, toks, m.negatedAt)) negated = true;
     // post-negation: "fever: negative", "chest pain denied"
     const after = m.i + m.n;
     // "heart disease in her father": a family cue right after the phrase
@@ -341,9 +345,11 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
     let stoppedAfter = false;
     if (!negated && context === 'patient') {
       for (let k = after; k < Math.min(toks.length, after + STOPPED_REACH) && toks[k].sent === sent && !stoppedAfter; k++) {
-        // … but not "has stopped his statin", "quit the job", "stopped taking it": an object of its own
+        // … but not "has stopped his statin", "quit the job", "stopped taking it": an object of its own; and a
+        // conjunction starts another statement ("she smokes and the bleeding stopped") unless it opens the cue ("but quit")
         const next = toks[k + stopped[k]];
         stoppedAfter = stopped[k] > 0 && !(next && next.sent === sent && (DETERMINERS.has(next.t) || STOPPED_OBJECT_WORDS.has(next.t)));
+        if (!stopped[k] && tables.clauseBreakers.has(toks[k].t)) break;
       }
     }
     for (const spoken of m.ids) {
@@ -410,6 +416,23 @@ function sharedFeelingVerb(ckb: CompiledKb, toks: Tok[], matches: Match[]): void
  * A duration whose unit is the token at `k`, in hours: "3 weeks", "two days", or one hyphenated token "3-week",
  * "two-day".
  */
+/** a clause-breaking conjunction ("and", "but") among toks[from, to) */
+function conjunctionBetween(tables: ParserTables, toks: Tok[], from: number, to: number): boolean {
+  for (let j = from; j < to; j++) if (tables.clauseBreakers.has(toks[j].t)) return true;
+  return false;
+}
+
+/**
+ * A duration ending at `k`, before the finding at `i`, tied to it: by "of" or "with" ("3 days of worsening fever", "a
+ * 2-week history of cough", "started one week ago with a dry cough") or as a hyphenated adjective right before it ("a
+ * two-day fever").
+ */
+function durationTiedBefore(toks: Tok[], k: number, i: number): boolean {
+  if (toks[k].t.includes('-') && i - k <= 2) return true;
+  for (let j = k + 1; j < i && j <= k + 3; j++) if (toks[j].t === 'of' || toks[j].t === 'with') return i - j <= 3;
+  return false;
+}
+
 function durationEndingAt(tables: ParserTables, toks: Tok[], k: number): number | undefined {
   const tk = toks[k];
   // "62 year old man": an age, not a duration
@@ -422,6 +445,10 @@ function durationEndingAt(tables: ParserTables, toks: Tok[], k: number): number 
   }
   const unit = tables.durationUnits.get(tk.t);
   if (unit === undefined || tk.t.length < 2 || k === 0 || toks[k - 1].sent !== tk.sent) return undefined;
+  // "3 times a day": a rate, not a duration
+  if (k >= 2 && (toks[k - 2].t === 'times' || toks[k - 2].t === 'time')) return undefined;
+  // "for months", "for weeks": at least two of them
+  if (toks[k - 1].t === 'for' && tk.t.endsWith('s')) return 2 * unit;
   const n = numberValue(tables, toks[k - 1].t);
   return n !== undefined ? n * unit : undefined;
 }
@@ -478,17 +505,31 @@ function endsCue(cues: Int8Array, toks: Tok[], k: number, sent: number): boolean
   return false;
 }
 
-/** a "without" (or "while not") cue with a difficulty word shortly before it in its sentence */
-function afterDifficulty(tables: ParserTables, toks: Tok[], k: number): boolean {
-  const without = toks[k].t === 'without' || (toks[k].t === 'not' && k > 0 && toks[k - 1].t === 'while');
-  if (!without) return false;
-  for (let j = k - 1; j >= Math.max(0, k - DIFFICULTY_REACH) && toks[j].sent === toks[k].sent; j--) if (tables.difficulty.has(toks[j].w)) return true;
+const CLAUSE_VERBS = new Set(['is', 'are', 'was', 'were', 'has', 'have', 'had', 'feels', 'felt', 'hurts', 'hurt', 'aches', 'ached', 'gets', 'got', 'became', 'becomes', 'keeps', 'kept', 'started', 'seems', 'looks']);
+/** a verb of a new clause among toks[from, to) ("my throat has been itchy") */
+function verbWithin(toks: Tok[], from: number, to: number): boolean {
+  for (let j = from; j < to; j++) if (CLAUSE_VERBS.has(toks[j].w)) return true;
   return false;
 }
 
-/** the list a cue opens closes with "or" (before an "and" does), counting from the cue to the end of its sentence */
+/** a "without" (or "while not") cue with a difficulty word shortly before it in its clause ("but" ends the look-back) */
+function afterDifficulty(tables: ParserTables, toks: Tok[], k: number): boolean {
+  const without = toks[k].t === 'without' || (toks[k].t === 'not' && k > 0 && toks[k - 1].t === 'while');
+  if (!without) return false;
+  for (let j = k - 1; j >= Math.max(0, k - DIFFICULTY_REACH) && toks[j].clause === toks[k].clause; j--) {
+    if (tables.difficulty.has(toks[j].w)) return true;
+    if (tables.breakers.matchAt(toks, j)) return false;
+  }
+  return false;
+}
+
+/**
+ * The list a cue opens past its own clause closes with "or" (before an "and" does): "without nausea, vomiting, or
+ * photophobia". An "or" inside the cue's own clause ("without fever or chills, developed a rash") closes nothing.
+ */
 function orClosesList(toks: Tok[], cue: number, item: number): boolean {
   for (let k = cue + 1; k < toks.length && toks[k].sent === toks[cue].sent; k++) {
+    if (toks[k].clause === toks[cue].clause) continue;
     if (toks[k].t === 'or') return true;
     if (toks[k].t === 'and' && k > item) return false;
   }
@@ -646,13 +687,18 @@ const BACK_ADVERB_VERBS = new Set(['come', 'comes', 'came', 'coming', 'go', 'goe
 function adverbialBack(toks: Tok[], k: number): boolean {
   return toks[k].t === 'back' && k > 0 && BACK_ADVERB_VERBS.has(toks[k - 1].w);
 }
+/** words that start a quantity after "of" ("of 15 times", "of several weeks") */
+const NUMBER_WORDS_LOOSE = new Set(['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'several', 'few', 'many', 'a', 'an']);
 const PART_WORDS = new Set(['back', 'front', 'side', 'top', 'bottom', 'base', 'tip', 'inside', 'outside', 'middle', 'frequency']);
 /**
  * a part word followed by "of" names a part or an attribute of what follows ("the back of my neck", "the frequency of
  * my headaches"), not a site or a finding of its own
  */
 function partOfWhatFollows(toks: Tok[], k: number): boolean {
-  return PART_WORDS.has(toks[k].t) && k + 1 < toks.length && toks[k + 1].t === 'of' && toks[k + 1].sent === toks[k].sent;
+  if (!PART_WORDS.has(toks[k].t) || k + 2 >= toks.length || toks[k + 1].t !== 'of' || toks[k + 1].sent !== toks[k].sent) return false;
+  // "frequency of 15 times a day", "lower back of 3 weeks duration": a quantity follows, not a body part
+  const next = DETERMINERS.has(toks[k + 2].t) && k + 3 < toks.length ? toks[k + 3] : toks[k + 2];
+  return /^[a-z]/.test(next.t) && !NUMBER_WORDS_LOOSE.has(next.t);
 }
 const DETERMINERS = new Set(['the', 'my', 'his', 'her', 'their', 'your', 'both']);
 /**
@@ -862,7 +908,9 @@ function readModifiers(tables: ParserTables, toks: Tok[], i: number, n: number, 
     // the nearest duration wins, one after the finding before one the same distance before it ("fever for 3 days and
     // a cough for 2 weeks": the cough's is 2 weeks)
     const hours = durationEndingAt(tables, toks, k);
-    if (hours !== undefined) {
+    // a duration before the finding belongs to it only through "of" ("3 days of fever", "a 2-week history of cough");
+    // one after it may not reach past another finding's conjunction ("a cough for 10 weeks and a fever")
+    if (hours !== undefined && (k >= i + n ? !conjunctionBetween(tables, toks, i + n, k) : durationTiedBefore(toks, k, i))) {
       const distance = k >= i + n ? k - (i + n) : (i - k) + 0.5;
       if (distance < durationDistance) { pf.duration_hours = hours; durationDistance = distance; durationAt = k; }
     }
@@ -879,7 +927,8 @@ function readModifiers(tables: ParserTables, toks: Tok[], i: number, n: number, 
   if (pf.duration_hours === undefined) {
     for (let k = lo; k < hi; k++) {
       const tk = toks[k];
-      if (tk.clause !== clause) continue;
+      // "a cough for months and today I coughed up blood": "today" is the blood's, past the conjunction
+      if (tk.clause !== clause || (k >= i + n ? conjunctionBetween(tables, toks, i + n, k) : conjunctionBetween(tables, toks, k, i))) continue;
       if (tk.t === 'yesterday' || tk.t === 'overnight' || tk.t === 'tonight') { pf.duration_hours = 24; break; }
       if (tk.t === 'today' || tk.t === 'this' && toks[k + 1]?.t === 'morning') { pf.duration_hours = 6; break; }
     }

@@ -1,8 +1,8 @@
 /**
  * Emergency detector: the knowledge base's red-flag rules over the case's findings, vitals and patient context.
  * Pure and synchronous, with no model and no worker, so urgency is answered even when every pool is down.
- * Urgency is the highest of: the red flags that fired, and the urgency that the leading conditions imply
- * (applied by the coordinator once the matcher answers, through `urgencyFromConditions`).
+ * Urgency is the highest of: the red flags that fired, and the urgency the differential implies (`assessUrgency`,
+ * called by the coordinator once the matcher answers).
  */
 import { CALIBRATION } from '../../../models/calibration.ts';
 import type { CompiledKb } from '../../kb/compile.ts';
@@ -26,11 +26,11 @@ const TIME_TO_CARE: Record<Urgency, UrgencyResult['time_to_care']> = {
   emergency: 'immediately', urgent: 'within 24 hours', routine: 'within days', self_care: 'self care',
 };
 
-/** What to do when a condition of this urgency leads the differential. */
+/** What to do when the differential's conditions of this urgency (the most probable named) hold enough of it. */
 const LEADING_ACTION: Record<Urgency, (name: string) => string> = {
-  emergency: (n) => `Leading possibility needs immediate assessment: ${n}.`,
-  urgent: (n) => `Leading possibility needs assessment within 24 hours: ${n}.`,
-  routine: (n) => `Leading possibility needs a clinician's assessment within days: ${n}.`,
+  emergency: (n) => `Possibilities that need immediate assessment, such as ${n}.`,
+  urgent: (n) => `Possibilities that need assessment within 24 hours, such as ${n}.`,
+  routine: (n) => `Possibilities that need a clinician's assessment within days, such as ${n}.`,
   self_care: (n) => `Leading possibility is usually self-limiting: ${n}. Seek care if symptoms worsen.`,
 };
 
