@@ -146,7 +146,7 @@ function repair(ckb: CompiledKb, tables: ParserTables, t: string): string[] | nu
         if (v.has(a) && v.has(b) && ckb.trie.next.get(a)?.next.has(b)) { out = [a, b]; break; }
       }
     }
-    if (!out && !tables.keepAsWritten.has(t)) { const c = correctToken(ckb, t); if (c) out = [c]; }
+    if (!out) { const c = correctToken(ckb, t); if (c) out = [c]; }
   }
   if (tables.repairCache.size > 50_000) tables.repairCache.clear();
   tables.repairCache.set(t, out);
@@ -756,8 +756,8 @@ function composeMatches(ckb: CompiledKb, composers: ParserTables['composers'], b
         // a cue in the same clause ("and", "but" and punctuation part clauses) is nearer than any cue in another one
         const apart = (k: number) => { if (toks[k].clause !== toks[j].clause) return true; for (let x = Math.min(j, k) + 1; x < Math.max(j, k); x++) if (breakers.has(toks[x].t)) return true; return false; };
         const away = (k: number) => Math.abs(k - j) + (apart(k) ? 1000 : 0);
-        // cues further than COMPOSE_CUE_REACH words away are never the nearest that matters, and skipping them keeps a
-        // long run-on sentence linear
+        // cues further than COMPOSE_CUE_REACH words away are never the nearest that matters; skipping them bounds the
+        // work per word in a long run-on sentence
         const dist = cuePos.map((at) => { let d = Infinity; for (const k of at) if (Math.abs(k - j) <= COMPOSE_CUE_REACH) d = Math.min(d, away(k)); return d; });
         const nearest = Math.min(...dist);
         const written = writtenPreposition(toks, j);
