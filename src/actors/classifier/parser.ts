@@ -240,6 +240,12 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
     if (best) { matches.push(best); i += best.n; } else i++;
   }
 
+  // "non bloody diarrhoea": "non" negates the bloody kind, the diarrhoea itself is there
+  for (const m of [...matches]) {
+    if (m.n < 2 || m.i === 0 || toks[m.i - 1].t !== 'non') continue;
+    const tail = trieLongest(ckb, toks.slice(m.i + 1, m.i + m.n).map((tk) => tk.t));
+    if (tail && tail.n === m.n - 1) matches.push({ i: m.i + 1, n: tail.n, ids: tail.ids, repaired: m.repaired });
+  }
   // 1a. a feeling verb carries over "and"/"or" to the next adjective ("I feel tired and weak": "feel weak")
   sharedFeelingVerb(ckb, toks, matches);
   // 1b. composed matches: a pain word anywhere in a sentence plus a body location ("pain in my lower back and hip",
