@@ -367,6 +367,8 @@ test('a negated cue negates the site composed with it; "came back" is no back; a
   assert.equal(state(find('Abdomen soft and non tender.'), 'abdominal_pain')?.present, false);
   assert.equal(state(find('My knee is painful.'), 'knee_pain')?.present, true);
   assert.equal(state(find('The pain came back after two days.'), 'back_pain'), undefined);
+  assert.equal(state(find('Severe pain in the big toe since last night.'), 'night_pain'), undefined, '"last night" is a time, not a site');
+  assert.equal(state(find('Pain at night.'), 'night_pain')?.present, true);
   assert.equal(state(find('I have pain in my back.'), 'back_pain')?.present, true);
   assert.equal(state(find('Her pain is not relieved by bowel movement.'), 'constipation'), undefined);
   assert.equal(state(find('I have not had a bowel movement for 4 days.'), 'constipation')?.present, true);

@@ -772,6 +772,8 @@ function composeMatches(ckb: CompiledKb, composers: ParserTables['composers'], b
           // "the back of my throat", "the side of her hand": a part of what follows is not a site of its own
           if (partOfWhatFollows(toks, j + n - 1)) continue;
           if (n === 1 && adverbialBack(toks, j)) continue;
+          // "since last night", "this morning": a time, not a site
+          if (j > 0 && (toks[j - 1].t === 'last' || toks[j - 1].t === 'this')) continue;
           let free = true;
           for (let k = j; k < j + n; k++) if (covered[k] || cue[k] || !ckb.vocabularyTokens.has(toks[k].t)) { free = false; break; }
           if (!free) continue;
