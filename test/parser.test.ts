@@ -403,3 +403,9 @@ test('durations and parts: a duration belongs to its own finding, and a quantity
   const bp = find('Denies headache, BP 130/80 mmHg, palpitations or dizziness.');
   assert.equal(state(bp, 'dizziness')?.present, false, '"mmHg" does not split the sentence');
 });
+
+test('an intensifier inside a phrase is skipped where the vocabulary has the phrase without it', () => {
+  assert.equal(state(find("I've been feeling really down for the past month."), 'low_mood')?.present, true);
+  assert.equal(state(find('Feeling really weak.'), 'generalized_weakness')?.present, true, 'a phrase that holds the intensifier still reads');
+  assert.equal(state(find('I have not been feeling very down.'), 'low_mood')?.present, false, 'negation still applies');
+});

@@ -8,7 +8,7 @@
  *  4. read vital signs, age and sex written in the text.
  * Cost is linear in the text length; no allocation beyond the result and the token arrays.
  */
-import { type CompiledKb, correctToken, stem } from '../../kb/compile.ts';
+import { type CompiledKb, type TrieNode, correctToken, stem } from '../../kb/compile.ts';
 import type { VitalName } from '../../kb/schema.ts';
 
 export type Context = 'patient' | 'family' | 'hypothetical' | 'history';
@@ -207,6 +207,31 @@ function tokenizeWithOffsets(ckb: CompiledKb, tables: ParserTables, lower: strin
 }
 
 const NEG_WINDOW = 14;
+/**
+ * The longest vocabulary phrase starting at token `i`, within its sentence. An intensifier inside the phrase may be
+ * skipped where the vocabulary has the phrase without it ("feeling really down" is "feeling down"); both readings of
+ * such a word are tried ("feeling really weak" is itself a phrase).
+ */
+function longestPhraseAt(ckb: CompiledKb, toks: Tok[], i: number): Match | undefined {
+  let best: Match | undefined;
+  const walk = (node: TrieNode, k: number, repaired: boolean) => {
+    if (node.entry && (!best || k - i + 1 > best.n)) best = { i, n: k - i + 1, ids: node.entry.findingIds, repaired };
+    const next = k + 1;
+    if (next >= toks.length || toks[next].sent !== toks[i].sent) return;
+    const child = node.next.get(toks[next].t);
+    if (child) walk(child, next, repaired || toks[next].repaired);
+    if (INTENSIFIERS.has(toks[next].t) && next + 1 < toks.length && toks[next + 1].sent === toks[i].sent) {
+      const after = node.next.get(toks[next + 1].t);
+      if (after) walk(after, next + 1, repaired || toks[next + 1].repaired);
+    }
+  };
+  const root = ckb.trie.next.get(toks[i].t);
+  if (root) walk(root, i, toks[i].repaired);
+  return best;
+}
+
+/** adverbs that may stand inside a vocabulary phrase without changing it ("feeling really down") */
+const INTENSIFIERS = new Set(['really', 'very', 'so', 'quite', 'extremely', 'pretty', 'rather', 'terribly', 'incredibly', 'awfully', 'fairly', 'super', 'too', 'constantly', 'always']);
 /** most words from a habit to a cue that says it stopped ("smoking history but quit", "smoked … for 40 years but quit") */
 const STOPPED_REACH = 8;
 const STOPPED_OBJECT_WORDS = new Set(['a', 'an', 'this', 'that', 'these', 'those', 'taking', 'using', 'working', 'eating', 'drinking']);
@@ -223,17 +248,7 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   // 1. phrase matches (longest first, left to right, non-overlapping)
   const matches: Match[] = [];
   for (let i = 0; i < toks.length;) {
-    let node = ckb.trie.next.get(toks[i].t);
-    let best: Match | undefined;
-    let rep = toks[i].repaired;
-    for (let k = i; node; ) {
-      if (node.entry) best = { i, n: k - i + 1, ids: node.entry.findingIds, repaired: rep };
-      k++;
-      if (k >= toks.length || toks[k].sent !== toks[i].sent) break;
-      // repaired split tokens share a span: skip duplicates of the same original word
-      node = node.next.get(toks[k].t);
-      rep = rep || toks[k].repaired;
-    }
+    let best = longestPhraseAt(ckb, toks, i);
     // "pain in the back" of my neck, "spots on the back" of my throat: a phrase ending on a part word followed by "of"
     // names the part of what follows, not the back itself
     if (best && partOfWhatFollows(toks, best.i + best.n - 1)) best = undefined;
