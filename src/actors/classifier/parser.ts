@@ -213,21 +213,30 @@ const NEG_WINDOW = 14;
  * such a word are tried ("feeling really weak" is itself a phrase).
  */
 function longestPhraseAt(ckb: CompiledKb, toks: Tok[], i: number): Match | undefined {
+  const root = ckb.trie.next.get(toks[i].t);
+  if (!root) return undefined;
+  const sent = toks[i].sent;
   let best: Match | undefined;
-  const walk = (node: TrieNode, k: number, repaired: boolean) => {
+  // the walk follows the words as written; a skipped intensifier is a second path, kept for later (rare, so the
+  // stack is only made when one is met)
+  let pending: [TrieNode, number, boolean][] | undefined;
+  let node: TrieNode = root, k = i, repaired = toks[i].repaired;
+  for (;;) {
     if (node.entry && (!best || k - i + 1 > best.n)) best = { i, n: k - i + 1, ids: node.entry.findingIds, repaired };
     const next = k + 1;
-    if (next >= toks.length || toks[next].sent !== toks[i].sent) return;
-    const child = node.next.get(toks[next].t);
-    if (child) walk(child, next, repaired || toks[next].repaired);
-    if (INTENSIFIERS.has(toks[next].t) && next + 1 < toks.length && toks[next + 1].sent === toks[i].sent) {
-      const after = node.next.get(toks[next + 1].t);
-      if (after) walk(after, next + 1, repaired || toks[next + 1].repaired);
+    let child: TrieNode | undefined;
+    if (next < toks.length && toks[next].sent === sent) {
+      child = node.next.get(toks[next].t);
+      if (INTENSIFIERS.has(toks[next].t) && next + 1 < toks.length && toks[next + 1].sent === sent) {
+        const after = node.next.get(toks[next + 1].t);
+        if (after) (pending ??= []).push([after, next + 1, repaired || toks[next + 1].repaired]);
+      }
     }
-  };
-  const root = ckb.trie.next.get(toks[i].t);
-  if (root) walk(root, i, toks[i].repaired);
-  return best;
+    if (child) { node = child; repaired ||= toks[next].repaired; k = next; continue; }
+    const resume = pending?.pop();
+    if (!resume) return best;
+    [node, k, repaired] = resume;
+  }
 }
 
 /** adverbs that may stand inside a vocabulary phrase without changing it ("feeling really down") */
