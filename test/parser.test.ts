@@ -409,3 +409,10 @@ test('an intensifier inside a phrase is skipped where the vocabulary has the phr
   assert.equal(state(find('Feeling really weak.'), 'generalized_weakness')?.present, true, 'a phrase that holds the intensifier still reads');
   assert.equal(state(find('I have not been feeling very down.'), 'low_mood')?.present, false, 'negation still applies');
 });
+
+test('a-privative words negate (afebrile is no fever), and a non-blanching rash reads in everyday words', () => {
+  assert.equal(state(find('Afebrile. Murphy\'s sign positive.'), 'fever')?.present, false, 'not a misspelt "febrile"');
+  assert.equal(state(find('Patient is apyrexial and anicteric.'), 'jaundice')?.present, false);
+  assert.equal(state(find('Febrile and tachycardic.'), 'fever')?.present, true);
+  assert.equal(state(find('A rash that does not fade when pressed with a glass.'), 'non_blanching_rash')?.present, true);
+});

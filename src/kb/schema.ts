@@ -231,6 +231,8 @@ export const QualifiersFile = Type.Object({
   /** words that make a mention one of episodes ("attacks", "spells", "recurrent"), and words before a length that make it one episode's ("lasting") */
   episodic_words: Type.Optional(Type.Array(Type.String())),
   episode_length_words: Type.Optional(Type.Array(Type.String())),
+  /** a-privative words read as "non" + the word they negate ("afebrile" → "non febrile") */
+  privative_words: Type.Optional(Type.Record(Type.String(), Type.String())),
   /** common words that spelling repair must leave alone ("horse" is not "hoarse", "notes" not "nodes") */
   not_misspellings: Type.Optional(Type.Array(Type.String())),
   clause_breakers: Type.Array(Type.String()),

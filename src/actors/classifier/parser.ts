@@ -65,6 +65,7 @@ export interface ParserTables {
   composers: { cues: Set<string>; templates: string[][] }[];
   stopwords: Set<string>;
   difficulty: Set<string>;
+  privative: Map<string, string>;
   episodic: Set<string>;
   episodeLength: Set<string>;
   /** words never repaired: stopwords and common words one edit from a vocabulary word */
@@ -118,7 +119,7 @@ export function parserTables(ckb: CompiledKb): ParserTables {
     severity: new Map(Object.entries(q.severity_words)), laterality: new Map(Object.entries(q.laterality)),
     durationUnits: new Map(Object.entries(q.duration_units)), numberWords: new Map(Object.entries(q.number_words)),
     sexWords: new Map(Object.entries(q.sex_words)),
-    stopwords: new Set(q.stopwords), difficulty: new Set(q.difficulty_words ?? []), episodic: new Set(q.episodic_words ?? []), episodeLength: new Set(q.episode_length_words ?? []), keepAsWritten: new Set([...q.stopwords, ...(q.not_misspellings ?? [])]), clauseBreakers: new Set(q.clause_breakers),
+    stopwords: new Set(q.stopwords), difficulty: new Set(q.difficulty_words ?? []), privative: new Map(Object.entries(q.privative_words ?? {})), episodic: new Set(q.episodic_words ?? []), episodeLength: new Set(q.episode_length_words ?? []), keepAsWritten: new Set([...q.stopwords, ...(q.not_misspellings ?? [])]), clauseBreakers: new Set(q.clause_breakers),
     composers: [{ cues: q.pain_words, templates: q.pain_compose }, ...(q.compose ?? [])].map((c) => ({ cues: new Set(c.cues), templates: c.templates.map((p) => p.split(/\s+/)) })),
     vitalRes: Object.entries(q.vital_patterns).flatMap(([name, res]) => res.map((r) => ({ name, re: new RegExp(`\\b${r}`, 'g') }))),
     lmpRes: (q.lmp?.patterns ?? []).map((r) => new RegExp(`\\b${r}`)),
@@ -173,8 +174,9 @@ function tokenizeWithOffsets(ckb: CompiledKb, tables: ParserTables, lower: strin
   const word = (w: string, start: number) => {
     const end = start + w.length;
     if (ckb.vocabularyTokens.has(w) || w.length < 4) { toks.push({ t: w, w, start, end, sent, clause, repaired: false }); return; }
-    // "nonsmoker", "non-productive": the prefix negates the word after it, as "non smoker" does
-    const rest = NON_PREFIX_RE.exec(w)?.[1];
+    // "nonsmoker", "non-productive": the prefix negates the word after it, as "non smoker" does; so does an a-privative
+    // word ("afebrile" is "non febrile", not a misspelt "febrile")
+    const rest = NON_PREFIX_RE.exec(w)?.[1] ?? tables.privative.get(w);
     if (rest && ckb.vocabularyTokens.has(rest)) { toks.push({ t: 'non', w: 'non', start, end, sent, clause, repaired: false }, { t: rest, w: rest, start, end, sent, clause, repaired: false }); return; }
     const r = repair(ckb, tables, w);
     if (!r) toks.push({ t: w, w, start, end, sent, clause, repaired: false });
@@ -663,7 +665,7 @@ function bagMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches:
       // nor step over a negation its phrase does not hold ("pain not relieved by bowel movements" is not pain on
       // moving the bowels)
       const skipsNegation = (stems: string[], lo: number, hi: number) => {
-        for (let k = lo + 1; k < hi; k++) if (inNegation[k - start] && !stems.includes(stem(toks[k].t))) return true;
+        for (let k = lo + 1; k < hi; k++) if (inNegation[k - start] && !stems.includes(stem(toks[k].t)) && !tables.stopwords.has(toks[k].t)) return true;
         return false;
       };
       // a negation word of the bag's own phrase negates the word right after it, so nothing else may come between
