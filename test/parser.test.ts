@@ -416,3 +416,11 @@ test('a-privative words negate (afebrile is no fever), and a non-blanching rash 
   assert.equal(state(find('Febrile and tachycardic.'), 'fever')?.present, true);
   assert.equal(state(find('A rash that does not fade when pressed with a glass.'), 'non_blanching_rash')?.present, true);
 });
+
+test('clinical shorthand: N/V is nausea and vomiting, DM2 and HLD are history, "MI in father" is family history', () => {
+  const r = find('58M c/o CP and SOB x 2 hrs. Denies N/V. PMHx: DM2, HTN, HLD. FHx: MI in father at 50.');
+  assert.equal(state(r, 'nausea')?.present, false);
+  assert.equal(state(r, 'vomiting')?.present, false);
+  for (const id of ['hx_diabetes', 'hx_hypertension', 'hx_hyperlipidaemia']) assert.equal(state(r, id)?.present, true, id);
+  assert.equal(state(r, 'family_hx_cad')?.present, true);
+});
