@@ -63,6 +63,11 @@ test('obstetric parity notation reads multiparity or nulliparity; a heart sound 
   assert.ok(!evidence('Loud P2 on auscultation.').present.has('multiparity'));
 });
 
+test('a number and its unit written as one word are a duration ("cough x5d", "fever 3wks")', () => {
+  assert.ok(evidence('Cough x10wks.').present.has('chronic_cough'));
+  assert.ok(evidence('Fever 3wks.').present.has('prolonged_fever'));
+});
+
 test('an age is no duration, and each finding takes the nearest duration', () => {
   const aged = evidence('62 year old man with a cough.');
   assert.ok(!aged.present.has('chronic_cough'), '"62 year old" is the man\'s age, not the cough\'s length');

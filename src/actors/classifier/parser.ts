@@ -475,6 +475,9 @@ function durationEndingAt(tables: ParserTables, toks: Tok[], k: number): number 
     const n = unit !== undefined && tk.t.length - dash > 2 ? numberValue(tables, tk.t.slice(0, dash)) : undefined;
     return n !== undefined ? n * unit! : undefined;
   }
+  // "x5d", "3wks", "48h": a number and its unit written as one word
+  const joined = JOINED_DURATION_RE.exec(tk.t);
+  if (joined) { const u = tables.durationUnits.get(joined[2]); if (u !== undefined) return Number(joined[1]) * u; }
   const unit = tables.durationUnits.get(tk.t);
   if (unit === undefined || tk.t.length < 2 || k === 0 || toks[k - 1].sent !== tk.sent) return undefined;
   // "3 times a day": a rate, not a duration
@@ -486,6 +489,7 @@ function durationEndingAt(tables: ParserTables, toks: Tok[], k: number): number 
 }
 
 const NUMBER_RE = /^\d+(?:\.\d+)?$/;
+const JOINED_DURATION_RE = /^x?(\d{1,3})([a-z]{1,5})$/;
 function numberValue(tables: ParserTables, w: string): number | undefined {
   return NUMBER_RE.test(w) ? Number(w) : tables.numberWords.get(w);
 }
