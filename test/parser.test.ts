@@ -424,3 +424,11 @@ test('clinical shorthand: N/V is nausea and vomiting, DM2 and HLD are history, "
   for (const id of ['hx_diabetes', 'hx_hypertension', 'hx_hyperlipidaemia']) assert.equal(state(r, id)?.present, true, id);
   assert.equal(state(r, 'family_hx_cad')?.present, true);
 });
+
+test('note shorthand: "neg for" negates, "endorses" ends a negation, a site after "to" is an extent', () => {
+  const r = find('Pt denies fever/chills, endorses myalgias and malaise. Neg for chest pain, palpitations.');
+  assert.equal(state(r, 'fever')?.present, false);
+  assert.equal(state(r, 'myalgia')?.present, true);
+  assert.equal(state(r, 'palpitations')?.present, false);
+  assert.equal(find('Pitting oedema to knees.').findings.some((f) => f.id === 'knee_effusion'), false, 'oedema up to the knees is not a swollen knee');
+});

@@ -797,6 +797,8 @@ function composeMatches(ckb: CompiledKb, composers: ParserTables['composers'], b
         const dist = cuePos.map((at) => { let d = Infinity; for (const k of at) if (Math.abs(k - j) <= COMPOSE_CUE_REACH) d = Math.min(d, away(k)); return d; });
         const nearest = Math.min(...dist);
         const written = writtenPreposition(toks, j);
+        // "oedema to the knees", "radiates to the arm": a site after "to" is an extent or a destination, not where it is
+        if (written === 'to') continue;
         for (const n of COMPOSE_SPANS) {
           if (j + n > end) continue;
           // "the back of my throat", "the side of her hand": a part of what follows is not a site of its own
