@@ -432,3 +432,12 @@ test('note shorthand: "neg for" negates, "endorses" ends a negation, a site afte
   assert.equal(state(r, 'palpitations')?.present, false);
   assert.equal(find('Pitting oedema to knees.').findings.some((f) => f.id === 'knee_effusion'), false, 'oedema up to the knees is not a swollen knee');
 });
+
+test('social history: "never smoked" negates smoking, units of alcohol are no nits, cannabis smoking is drug use', () => {
+  const r = find('Lives alone, drinks 2 units a week, never smoked.');
+  assert.equal(state(r, 'smoker')?.present, false);
+  assert.equal(state(r, 'lice_or_nits_seen'), undefined);
+  const c = find('She smoked cannabis.');
+  assert.equal(state(c, 'recreational_drugs')?.present, true);
+  assert.equal(state(c, 'smoker'), undefined);
+});
