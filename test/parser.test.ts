@@ -441,3 +441,11 @@ test('social history: "never smoked" negates smoking, units of alcohol are no ni
   assert.equal(state(c, 'recreational_drugs')?.present, true);
   assert.equal(state(c, 'smoker'), undefined);
 });
+
+test('itch composes with its site, and a new clause with its own subject and verb takes none of the last cue\'s sites', () => {
+  assert.equal(state(find('My scalp is itchy.'), 'itchy_scalp')?.present, true);
+  const r = find('My eyes are always red and itchy, and my nose feels all stuffy and congested.');
+  assert.equal(state(r, 'itchy_nose'), undefined, 'the itch is the eyes\', not the nose\'s');
+  assert.equal(state(find('Pain in my chest and my left arm.'), 'limb_pain')?.present, true, 'a list without a verb still shares the cue');
+  assert.equal(state(find('Along with losing my appetite, I have had swallowing issues.'), 'dysphagia')?.present, true);
+});

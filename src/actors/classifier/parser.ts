@@ -755,6 +755,14 @@ function writtenPreposition(toks: Tok[], j: number): string | undefined {
   return k >= 0 && toks[k].sent === toks[j].sent && LOCATION_PREPOSITIONS.has(toks[k].t) && toks[k].t !== 'of' ? toks[k].t : undefined;
 }
 
+/** "…, and my nose feels stuffy": a conjunction, a possessive and a verb of its own between a cue and a later site */
+function opensNewSubject(toks: Tok[], from: number, to: number): boolean {
+  for (let k = from + 1; k < to; k++) {
+    if ((toks[k].t === 'and' || toks[k].t === 'but') && POSSESSIVES.has(toks[k + 1]?.t ?? '') && verbWithin(toks, k + 2, Math.min(toks.length, k + 6))) return true;
+  }
+  return false;
+}
+
 /** "… is now in the right lower quadrant": a location introduced by a preposition, later in the cue's sentence */
 function afterPreposition(toks: Tok[], j: number): boolean {
   const k = j > 0 && DETERMINERS.has(toks[j - 1].t) ? j - 2 : j - 1;
@@ -789,6 +797,9 @@ function composeMatches(ckb: CompiledKb, composers: ParserTables['composers'], b
         // ("pain somewhere: tonsil (R), pharynx, under the jaw"), not anywhere in a long sentence
         const nextCue = cues.find((k) => k > j);
         if (j - lastAnchor > COMPOSE_LIST_GAP && (nextCue === undefined || nextCue - j > (clauseSubject(toks, breakers, j, nextCue) ? COMPOSE_SUBJECT_BEFORE_CUE : COMPOSE_BEFORE_CUE)) && !(lastAnchor >= 0 && afterPreposition(toks, j))) continue;
+        // "my eyes are red and itchy, and my nose feels stuffy": a site that opens a new clause of its own ("and my …")
+        // is not the last cue's, unless its own cue follows
+        if (lastAnchor >= 0 && lastAnchor < j && (nextCue === undefined || nextCue - j > COMPOSE_SUBJECT_BEFORE_CUE) && opensNewSubject(toks, lastAnchor, j)) continue;
         // a cue in the same clause ("and", "but" and punctuation part clauses) is nearer than any cue in another one
         const apart = (k: number) => { if (toks[k].clause !== toks[j].clause) return true; for (let x = Math.min(j, k) + 1; x < Math.max(j, k); x++) if (breakers.has(toks[x].t)) return true; return false; };
         const away = (k: number) => Math.abs(k - j) + (apart(k) ? 1000 : 0);
