@@ -449,3 +449,9 @@ test('itch composes with its site, and a new clause with its own subject and ver
   assert.equal(state(find('Pain in my chest and my left arm.'), 'limb_pain')?.present, true, 'a list without a verb still shares the cue');
   assert.equal(state(find('Along with losing my appetite, I have had swallowing issues.'), 'dysphagia')?.present, true);
 });
+
+test('"no known drug allergies" negates a drug allergy, not atopy', () => {
+  const r = find('No known drug allergies.');
+  assert.equal(state(r, 'hx_drug_allergy')?.present, false);
+  assert.equal(state(r, 'hx_atopy'), undefined);
+});
