@@ -455,3 +455,8 @@ test('"no known drug allergies" negates a drug allergy, not atopy', () => {
   assert.equal(state(r, 'hx_drug_allergy')?.present, false);
   assert.equal(state(r, 'hx_atopy'), undefined);
 });
+
+test('a plural reads a phrase the vocabulary has only in the singular, but a one-word singular is no reading ("does" is not "DOE")', () => {
+  assert.equal(state(find('Headaches on one side.'), 'unilateral_headache')?.present, true);
+  assert.equal(state(find('He does walk every day.'), 'exertional_dyspnoea'), undefined);
+});

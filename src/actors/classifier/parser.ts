@@ -215,30 +215,41 @@ const NEG_WINDOW = 14;
  * such a word are tried ("feeling really weak" is itself a phrase).
  */
 function longestPhraseAt(ckb: CompiledKb, toks: Tok[], i: number): Match | undefined {
-  const root = ckb.trie.next.get(toks[i].t);
-  if (!root) return undefined;
   const sent = toks[i].sent;
   let best: Match | undefined;
-  // the walk follows the words as written; a skipped intensifier is a second path, kept for later (rare, so the
-  // stack is only made when one is met)
-  let pending: [TrieNode, number, boolean][] | undefined;
-  let node: TrieNode = root, k = i, repaired = toks[i].repaired;
+  // the walk follows the words as written; a skipped intensifier, or a plural the vocabulary has only in the singular
+  // inside a longer phrase ("headaches on one side"), is a second path kept for later (rare, so the stack is only made
+  // when one is met)
+  let pending: [TrieNode, number, boolean, boolean][] | undefined;
+  const written = ckb.trie.next.get(toks[i].t), singular = singularOf(toks[i].t);
+  const fromSingular = singular ? ckb.trie.next.get(singular) : undefined;
+  if (written && fromSingular) pending = [[fromSingular, i, toks[i].repaired, true]];
+  const root = written ?? fromSingular;
+  if (!root) return undefined;
+  // a singular start counts only inside a longer phrase: "does" is not the abbreviation "doe"
+  let node: TrieNode = root, k = i, repaired = toks[i].repaired, singularStart = !written;
   for (;;) {
-    if (node.entry && (!best || k - i + 1 > best.n)) best = { i, n: k - i + 1, ids: node.entry.findingIds, repaired };
+    if (node.entry && (!best || k - i + 1 > best.n) && !(singularStart && k === i)) best = { i, n: k - i + 1, ids: node.entry.findingIds, repaired };
     const next = k + 1;
     let child: TrieNode | undefined;
     if (next < toks.length && toks[next].sent === sent) {
       child = node.next.get(toks[next].t);
       if (INTENSIFIERS.has(toks[next].t) && next + 1 < toks.length && toks[next + 1].sent === sent) {
         const after = node.next.get(toks[next + 1].t);
-        if (after) (pending ??= []).push([after, next + 1, repaired || toks[next + 1].repaired]);
+        if (after) (pending ??= []).push([after, next + 1, repaired || toks[next + 1].repaired, singularStart]);
       }
     }
     if (child) { node = child; repaired ||= toks[next].repaired; k = next; continue; }
     const resume = pending?.pop();
     if (!resume) return best;
-    [node, k, repaired] = resume;
+    [node, k, repaired, singularStart] = resume;
   }
+}
+
+/** the singular of a plural word ("headaches" → "headache", "bodies" → "body"), or undefined */
+function singularOf(t: string): string | undefined {
+  if (t.length < 4 || !t.endsWith('s') || t.endsWith('ss')) return undefined;
+  return t.endsWith('ies') ? t.slice(0, -3) + 'y' : t.slice(0, -1);
 }
 
 /** adverbs that may stand inside a vocabulary phrase without changing it ("feeling really down") */
