@@ -246,6 +246,13 @@ function longestPhraseAt(ckb: CompiledKb, toks: Tok[], i: number): Match | undef
   }
 }
 
+/** 1 for every token inside a match already read */
+function coveredTokens(toks: Tok[], matches: Match[]): Uint8Array {
+  const covered = new Uint8Array(toks.length);
+  for (const m of matches) for (let k = m.i; k < m.i + m.n; k++) covered[k] = 1;
+  return covered;
+}
+
 /** the singular of a plural word ("headaches" → "headache", "bodies" → "body"), or undefined */
 function singularOf(t: string): string | undefined {
   if (t.length < 4 || !t.endsWith('s') || t.endsWith('ss')) return undefined;
@@ -273,7 +280,7 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
     let best = longestPhraseAt(ckb, toks, i);
     // "pain in the back" of my neck, "spots on the back" of my throat: a phrase ending on a part word followed by "of"
     // names the part of what follows, not the back itself
-    if (best && partOfWhatFollows(toks, best.i + best.n - 1)) best = undefined;
+    if (best && partOfWhatFollows(tables, toks, best.i + best.n - 1)) best = undefined;
     if (best) { matches.push(best); i += best.n; } else i++;
   }
 
@@ -287,7 +294,7 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   sharedFeelingVerb(ckb, toks, matches);
   // 1b. composed matches: a pain word anywhere in a sentence plus a body location ("pain in my lower back and hip",
   //     "flank (R)") is looked up as "<location> pain" through the same vocabulary; likewise swelling and rash
-  composeMatches(ckb, tables.composers, tables.clauseBreakers, toks, matches);
+  composeMatches(ckb, tables, toks, matches);
   coordinatedCues(ckb, tables.composers, toks, matches);
   // 1c. word-order-free matches of multi-word synonyms within one clause ("pain that is increased when you
   //     breathe in deeply" ~ "pain worse on deep breathing"), for findings not already found in the sentence
@@ -326,7 +333,7 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
       if (!inMatch[k] && SUBJECT_PRONOUNS.has(toks[k].w) && !neg[k]) break;
       // "… any energy and my throat has been itchy": "and" with a possessed subject and its verb opens a new clause
       // ("no pain in my chest and my left arm" is still one list)
-      if (toks[k].t === 'and' && k + 1 < m.i && POSSESSIVES.has(toks[k + 1].t) && verbWithin(toks, k + 2, Math.min(toks.length, k + 5))) break;
+      if (k + 1 < m.i && newSubjectAt(toks, k)) break;
       // family and hypothetical cues count even inside another finding's phrase ("mother had diabetes")
       if (fam[k] && k + fam[k] <= m.i) { context = 'family'; break; }
       // "worried about this rash", "concerned about my cough": a possessive or demonstrative says the thing is there
@@ -434,8 +441,7 @@ const FEELING_VERB_REACH = 4;
  * before them, where the vocabulary has that phrase ("feel weak") and the words were not read already.
  */
 function sharedFeelingVerb(ckb: CompiledKb, toks: Tok[], matches: Match[]): void {
-  const covered = new Uint8Array(toks.length);
-  for (const m of matches) for (let k = m.i; k < m.i + m.n; k++) covered[k] = 1;
+  const covered = coveredTokens(toks, matches);
   for (let a = 1; a + 1 < toks.length; a++) {
     if ((toks[a].t !== 'and' && toks[a].t !== 'or') || covered[a + 1] || toks[a + 1].clause !== toks[a].clause) continue;
     let verb = -1;
@@ -553,9 +559,10 @@ function endsCue(cues: Int8Array, toks: Tok[], k: number, sent: number): boolean
 }
 
 const CLAUSE_VERBS = new Set(['is', 'are', 'was', 'were', 'has', 'have', 'had', 'feels', 'felt', 'hurts', 'hurt', 'aches', 'ached', 'gets', 'got', 'became', 'becomes', 'keeps', 'kept', 'started', 'seems', 'looks']);
-/** a verb of a new clause among toks[from, to) ("my throat has been itchy") */
-function verbWithin(toks: Tok[], from: number, to: number): boolean {
-  for (let j = from; j < to; j++) if (CLAUSE_VERBS.has(toks[j].w)) return true;
+/** "and my throat has been itchy": a conjunction at `k` opening a clause with a possessed subject and its own verb */
+function newSubjectAt(toks: Tok[], k: number): boolean {
+  if ((toks[k].t !== 'and' && toks[k].t !== 'but') || !POSSESSIVES.has(toks[k + 1]?.t ?? '')) return false;
+  for (let j = k + 2; j < Math.min(toks.length, k + 6); j++) if (CLAUSE_VERBS.has(toks[j].w)) return true;
   return false;
 }
 
@@ -702,7 +709,7 @@ function bagMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches:
           if (have.has(b.findingId)) continue;
           let lo = Infinity, hi = -1, ok = true;
           for (const x of b.stems) { const p = pos.get(x); if (p === undefined) { ok = false; break; } lo = Math.min(lo, p); hi = Math.max(hi, p); }
-          if (ok && hi - lo + 1 <= b.stems.length + BAG_SLACK && !misreadsPhrase(b.stems) && !skipsNegation(b.stems, lo, hi) && !partOfWhatFollows(toks, hi) && !looseNegation(b.stems) && !b.stems.some((x) => adverbialBack(toks, pos.get(x)!))) found.push({ findingId: b.findingId, stems: b.stems, lo, hi });
+          if (ok && hi - lo + 1 <= b.stems.length + BAG_SLACK && !misreadsPhrase(b.stems) && !skipsNegation(b.stems, lo, hi) && !partOfWhatFollows(tables, toks, hi) && !looseNegation(b.stems) && !b.stems.some((x) => adverbialBack(toks, pos.get(x)!))) found.push({ findingId: b.findingId, stems: b.stems, lo, hi });
         }
       }
       found.sort((a, b) => b.stems.length - a.stems.length || (a.hi - a.lo) - (b.hi - b.lo) || a.lo - b.lo);
@@ -734,18 +741,16 @@ const BACK_ADVERB_VERBS = new Set(['come', 'comes', 'came', 'coming', 'go', 'goe
 function adverbialBack(toks: Tok[], k: number): boolean {
   return toks[k].t === 'back' && k > 0 && BACK_ADVERB_VERBS.has(toks[k - 1].w);
 }
-/** words that start a quantity after "of" ("of 15 times", "of several weeks") */
-const NUMBER_WORDS_LOOSE = new Set(['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'several', 'few', 'many', 'a', 'an']);
 const PART_WORDS = new Set(['back', 'front', 'side', 'top', 'bottom', 'base', 'tip', 'inside', 'outside', 'middle', 'frequency']);
 /**
  * a part word followed by "of" names a part or an attribute of what follows ("the back of my neck", "the frequency of
  * my headaches"), not a site or a finding of its own
  */
-function partOfWhatFollows(toks: Tok[], k: number): boolean {
+function partOfWhatFollows(tables: ParserTables, toks: Tok[], k: number): boolean {
   if (!PART_WORDS.has(toks[k].t) || k + 2 >= toks.length || toks[k + 1].t !== 'of' || toks[k + 1].sent !== toks[k].sent) return false;
   // "frequency of 15 times a day", "lower back of 3 weeks duration": a quantity follows, not a body part
   const next = DETERMINERS.has(toks[k + 2].t) && k + 3 < toks.length ? toks[k + 3] : toks[k + 2];
-  return /^[a-z]/.test(next.t) && !NUMBER_WORDS_LOOSE.has(next.t);
+  return /^[a-z]/.test(next.t) && numberValue(tables, next.t) === undefined;
 }
 const DETERMINERS = new Set(['the', 'my', 'his', 'her', 'their', 'your', 'both']);
 /**
@@ -761,23 +766,15 @@ function clauseSubject(toks: Tok[], breakers: Set<string>, j: number, cue: numbe
 }
 
 /** the preposition written right before a location, past a determiner ("in my mouth", "around the eyes"), if any */
-function writtenPreposition(toks: Tok[], j: number): string | undefined {
+function prepositionBefore(toks: Tok[], j: number): string | undefined {
   const k = j > 0 && DETERMINERS.has(toks[j - 1].t) ? j - 2 : j - 1;
-  return k >= 0 && toks[k].sent === toks[j].sent && LOCATION_PREPOSITIONS.has(toks[k].t) && toks[k].t !== 'of' ? toks[k].t : undefined;
+  return k >= 0 && toks[k].sent === toks[j].sent && LOCATION_PREPOSITIONS.has(toks[k].t) ? toks[k].t : undefined;
 }
 
 /** "…, and my nose feels stuffy": a conjunction, a possessive and a verb of its own between a cue and a later site */
 function opensNewSubject(toks: Tok[], from: number, to: number): boolean {
-  for (let k = from + 1; k < to; k++) {
-    if ((toks[k].t === 'and' || toks[k].t === 'but') && POSSESSIVES.has(toks[k + 1]?.t ?? '') && verbWithin(toks, k + 2, Math.min(toks.length, k + 6))) return true;
-  }
+  for (let k = from + 1; k < to; k++) if (newSubjectAt(toks, k)) return true;
   return false;
-}
-
-/** "… is now in the right lower quadrant": a location introduced by a preposition, later in the cue's sentence */
-function afterPreposition(toks: Tok[], j: number): boolean {
-  const k = j > 0 && DETERMINERS.has(toks[j - 1].t) ? j - 2 : j - 1;
-  return k >= 0 && toks[k].sent === toks[j].sent && LOCATION_PREPOSITIONS.has(toks[k].t);
 }
 
 /**
@@ -785,9 +782,9 @@ function afterPreposition(toks: Tok[], j: number): boolean {
  * same clause first ("a rash on my face and swollen ankles": face goes with rash, ankles with swollen), longest
  * span first.
  */
-function composeMatches(ckb: CompiledKb, composers: ParserTables['composers'], breakers: Set<string>, toks: Tok[], matches: Match[]): void {
-  const covered = new Uint8Array(toks.length);
-  for (const m of matches) for (let k = m.i; k < m.i + m.n; k++) covered[k] = 1;
+function composeMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches: Match[]): void {
+  const { composers, clauseBreakers: breakers } = tables;
+  const covered = coveredTokens(toks, matches);
   const cue = Uint8Array.from(toks, (t) => (composers.some((c) => c.cues.has(t.t)) ? 1 : 0));
   let start = 0;
   while (start < toks.length) {
@@ -807,7 +804,7 @@ function composeMatches(ckb: CompiledKb, composers: ParserTables['composers'], b
         // a location is read only next to its cue or as the next item of a list that follows it
         // ("pain somewhere: tonsil (R), pharynx, under the jaw"), not anywhere in a long sentence
         const nextCue = cues.find((k) => k > j);
-        if (j - lastAnchor > COMPOSE_LIST_GAP && (nextCue === undefined || nextCue - j > (clauseSubject(toks, breakers, j, nextCue) ? COMPOSE_SUBJECT_BEFORE_CUE : COMPOSE_BEFORE_CUE)) && !(lastAnchor >= 0 && afterPreposition(toks, j))) continue;
+        if (j - lastAnchor > COMPOSE_LIST_GAP && (nextCue === undefined || nextCue - j > (clauseSubject(toks, breakers, j, nextCue) ? COMPOSE_SUBJECT_BEFORE_CUE : COMPOSE_BEFORE_CUE)) && !(lastAnchor >= 0 && prepositionBefore(toks, j) !== undefined)) continue;
         // "my eyes are red and itchy, and my nose feels stuffy": a site that opens a new clause of its own ("and my …")
         // is not the last cue's, unless its own cue follows
         if (lastAnchor >= 0 && lastAnchor < j && (nextCue === undefined || nextCue - j > COMPOSE_SUBJECT_BEFORE_CUE) && opensNewSubject(toks, lastAnchor, j)) continue;
@@ -818,13 +815,14 @@ function composeMatches(ckb: CompiledKb, composers: ParserTables['composers'], b
         // work per word in a long run-on sentence
         const dist = cuePos.map((at) => { let d = Infinity; for (const k of at) if (Math.abs(k - j) <= COMPOSE_CUE_REACH) d = Math.min(d, away(k)); return d; });
         const nearest = Math.min(...dist);
-        const written = writtenPreposition(toks, j);
+        // "… is now in the right lower quadrant" reads a site after a preposition; "of" ties a site to the next word
+        const before = prepositionBefore(toks, j), written = before === 'of' ? undefined : before;
         // "oedema to the knees", "radiates to the arm": a site after "to" is an extent or a destination, not where it is
         if (written === 'to') continue;
         for (const n of COMPOSE_SPANS) {
           if (j + n > end) continue;
           // "the back of my throat", "the side of her hand": a part of what follows is not a site of its own
-          if (partOfWhatFollows(toks, j + n - 1)) continue;
+          if (partOfWhatFollows(tables, toks, j + n - 1)) continue;
           if (n === 1 && adverbialBack(toks, j)) continue;
           // "since last night", "this morning": a time, not a site
           if (j > 0 && (toks[j - 1].t === 'last' || toks[j - 1].t === 'this')) continue;
@@ -921,8 +919,7 @@ function pronounMatches(ckb: CompiledKb, toks: Tok[], matches: Match[]): void {
  * unless it already has a location of its own ("chest pain and swelling of the ankles").
  */
 function coordinatedCues(ckb: CompiledKb, composers: ParserTables['composers'], toks: Tok[], matches: Match[]): void {
-  const covered = new Uint8Array(toks.length);
-  for (const m of matches) for (let k = m.i; k < m.i + m.n; k++) covered[k] = 1;
+  const covered = coveredTokens(toks, matches);
   const composerOf = (k: number) => composers.findIndex((c) => c.cues.has(toks[k].t));
   for (let a = 0; a + 3 < toks.length; a++) {
     if (covered[a] || (toks[a + 1].t !== 'and' && toks[a + 1].t !== 'or') || toks[a + 2].clause !== toks[a].clause) continue;
