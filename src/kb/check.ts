@@ -5,7 +5,7 @@
  */
 import { readFileSync, existsSync } from 'node:fs';
 import type { KnowledgeBase } from './load.ts';
-import { tokenize } from './compile.ts';
+import { tokenize, mapsTo } from './compile.ts';
 
 export const SHARED_DATA_DIR = new URL('../../../shared/data/', import.meta.url);
 
@@ -62,20 +62,13 @@ export function checkKb(kb: KnowledgeBase, icd?: Set<string>): string[] {
     if (id !== undefined && !set.has(id)) problems.push(`${ctx}: unknown ${kind} '${id}'`);
   };
 
-  const familyOf = new Map<string, string>(), pastOf = new Map<string, string>();
+  // a relative's mention must map to one family-history finding, a stopped habit to one past form
+  for (const field of ['family_of', 'past_of'] as const) {
+    for (const t of mapsTo(kb.findings, field).twice) problems.push(`finding ${t.second.id} (${where(t.second)}): '${t.id}' is already in the ${field} of ${t.first}`);
+  }
   for (const f of kb.findings) {
-    for (const x of f.past_of ?? []) {
-      need(findings, x, 'finding (past_of)', `finding ${f.id} (${where(f)})`);
-      if (pastOf.has(x)) problems.push(`finding ${f.id} (${where(f)}): '${x}' is already in the past_of of ${pastOf.get(x)}`);
-      pastOf.set(x, f.id);
-    }
+    for (const field of ['family_of', 'past_of'] as const) for (const x of f[field] ?? []) need(findings, x, `finding (${field})`, `finding ${f.id} (${where(f)})`);
     need(findings, f.parent, 'finding (parent)', `finding ${f.id} (${where(f)})`);
-    for (const x of f.family_of ?? []) {
-      need(findings, x, 'finding (family_of)', `finding ${f.id} (${where(f)})`);
-      // a relative's mention must map to one family-history finding
-      if (familyOf.has(x)) problems.push(`finding ${f.id} (${where(f)}): '${x}' is already in the family_of of ${familyOf.get(x)}`);
-      familyOf.set(x, f.id);
-    }
     if (f.duration) {
       const d = f.duration;
       for (const x of d.of) {

@@ -71,6 +71,22 @@ export function tokenize(s: string): string[] {
   return normalizeText(s).match(TOKEN_RE) ?? [];
 }
 
+/**
+ * A finding list field that maps other findings onto the finding holding it (`family_of`, `past_of`): the map, and
+ * each finding listed by a second holder (kb:check rejects those; the map keeps the last).
+ */
+export function mapsTo(findings: FindingT[], field: 'family_of' | 'past_of'): { map: Map<string, string>; twice: { id: string; first: string; second: FindingT }[] } {
+  const map = new Map<string, string>(), twice: { id: string; first: string; second: FindingT }[] = [];
+  for (const f of findings) {
+    for (const x of f[field] ?? []) {
+      const first = map.get(x);
+      if (first !== undefined) twice.push({ id: x, first, second: f });
+      map.set(x, f.id);
+    }
+  }
+  return { map, twice };
+}
+
 export function compileKb(kb: KnowledgeBase): CompiledKb {
   const findingIndex = new Map<string, number>();
   const findingById = new Map<string, FindingT>();
@@ -90,14 +106,15 @@ export function compileKb(kb: KnowledgeBase): CompiledKb {
     }
     ancestors.set(f.id, chain);
   }
-  const familyOf = new Map<string, string>();
-  for (const f of kb.findings) for (const x of f.family_of ?? []) familyOf.set(x, f.id);
-  const pastOf = new Map<string, string>();
-  for (const f of kb.findings) for (const x of f.past_of ?? []) pastOf.set(x, f.id);
+  const familyOf = mapsTo(kb.findings, 'family_of').map, pastOf = mapsTo(kb.findings, 'past_of').map;
   const durationRules = new Map<string, DurationRule[]>();
   for (const f of kb.findings) {
     if (!f.duration) continue;
-    for (const x of f.duration.of) durationRules.set(x, [...(durationRules.get(x) ?? []), { id: f.id, minHours: f.duration.min_hours ?? 0, maxHours: f.duration.max_hours ?? Infinity }]);
+    for (const x of f.duration.of) {
+      const list = durationRules.get(x) ?? [];
+      list.push({ id: f.id, minHours: f.duration.min_hours ?? 0, maxHours: f.duration.max_hours ?? Infinity });
+      durationRules.set(x, list);
+    }
   }
 
   const trie: TrieNode = { next: new Map() };

@@ -26,12 +26,11 @@ const TIME_TO_CARE: Record<Urgency, UrgencyResult['time_to_care']> = {
   emergency: 'immediately', urgent: 'within 24 hours', routine: 'within days', self_care: 'self care',
 };
 
-/** What to do when the differential's conditions of this urgency (the most probable named) hold enough of it. */
-const LEADING_ACTION: Record<Urgency, (name: string) => string> = {
+/** What to do when the differential's conditions of this urgency or worse (the most probable named) hold enough of it. */
+const LEADING_ACTION: Record<Exclude<Urgency, 'self_care'>, (name: string) => string> = {
   emergency: (n) => `Possibilities that need immediate assessment, such as ${n}.`,
   urgent: (n) => `Possibilities that need assessment within 24 hours, such as ${n}.`,
   routine: (n) => `Possibilities that need a clinician's assessment within days, such as ${n}.`,
-  self_care: (n) => `Leading possibility is usually self-limiting: ${n}. Seek care if symptoms worsen.`,
 };
 
 /**
