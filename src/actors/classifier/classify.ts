@@ -55,7 +55,7 @@ export function classify(ckb: CompiledKb, req: DiagnosisRequestT): Classified {
   }
 
   let textDemo: { age?: number; sex?: Sex } = {};
-  let lmpDays: number | undefined, parity: number | undefined;
+  let lmpDays: number | undefined, parity: number | undefined, written: string[] = [];
   if (req.text) {
     const parsed = parseText(ckb, req.text);
     for (const pf of parsed.findings) add(pf);
@@ -63,6 +63,7 @@ export function classify(ckb: CompiledKb, req: DiagnosisRequestT): Classified {
     textDemo = { ...(parsed.age !== undefined ? { age: parsed.age } : {}), ...(parsed.sex ? { sex: parsed.sex } : {}) };
     lmpDays = parsed.lmpDays;
     parity = parsed.parity;
+    written = parsed.drugs;
     unplaced.push(...unplacedClauses(ckb, req.text, parsed.findings).slice(0, MAX_UNPLACED));
   }
 
@@ -84,7 +85,7 @@ export function classify(ckb: CompiledKb, req: DiagnosisRequestT): Classified {
     if (id) { ev.present.add(id); ev.absent.delete(id); } else ev.unresolved++;
   }
   // current medicines, listed or written ("taking amoxicillin"), are evidence through their classes (anticoagulant use)
-  const drugs = [...(p.medications ?? []).map((m) => resolveDrug(ckb, m)), ...(req.text ? drugsTaken(ckb, req.text) : [])];
+  const drugs = [...(p.medications ?? []).map((m) => resolveDrug(ckb, m)), ...written];
   for (const drug of drugs) {
     if (!drug) continue;
     for (const id of ckb.drugFindings.get(drug) ?? []) if (!ev.absent.has(id)) ev.present.add(id);
@@ -107,53 +108,6 @@ function byLmp(ckb: CompiledKb, ev: Evidence, days: number): void {
   if (days >= lmp.postmenopause_after_days) { if (ev.age === undefined || ev.age >= 40) set(lmp.postmenopause_finding, true); return; }
   if (ev.age !== undefined && (ev.age < minAge || ev.age > maxAge)) return;
   set(lmp.late_finding, days > lmp.late_after_days);
-}
-
-/** How many words may stand between an intake cue and the drug name ("taking a course of amoxicillin"). */
-const MEDICATION_CUE_REACH = 3;
-
-/**
- * Drugs the text says the patient takes: a drug name (one to three words, as the drug vocabulary spells it) within a
- * few words after an intake cue of qualifiers.json ("taking", "started on", "prescribed"), in the same sentence. A name
- * without a cue ("allergic to penicillin", "no aspirin") is not taken.
- */
-interface DrugCueTables { cues: string[][]; stopWords: Set<string>; relatives: Set<string> }
-const drugCueCache = new WeakMap<CompiledKb, DrugCueTables>();
-function drugCueTables(ckb: CompiledKb): DrugCueTables {
-  let t = drugCueCache.get(ckb);
-  if (t) return t;
-  const q = ckb.kb.qualifiers;
-  t = {
-    cues: (q.medication_pre ?? []).map((c) => c.split(' ')),
-    stopWords: new Set([...q.negation_pre, ...(q.stopped_post ?? [])].filter((w) => !w.includes(' '))),
-    // the relatives of the family cues after a finding ("in her mother" → mother)
-    relatives: new Set((q.family_post ?? []).map((c) => c.split(' ').at(-1)!)),
-  };
-  drugCueCache.set(ckb, t);
-  return t;
-}
-
-function drugsTaken(ckb: CompiledKb, text: string): string[] {
-  const { cues, stopWords, relatives } = drugCueTables(ckb);
-  if (cues.length === 0) return [];
-  const out: string[] = [];
-  for (const sentence of text.match(/[^.;!?\n]+[.;!?\n]?/g) ?? []) {
-    // "Should I start taking aspirin?" asks; it does not say the patient takes it
-    if (sentence.trimEnd().endsWith('?')) continue;
-    const words = tokenize(sentence);
-    for (let i = 0; i < words.length; i++) {
-      const cue = cues.find((cw) => cw.every((w, k) => words[i + k] === w));
-      // "not taking", "stopped taking", "never took"; "my mother takes warfarin" is the mother's medicine
-      if (!cue || (i > 0 && stopWords.has(words[i - 1])) || (i > 1 && stopWords.has(words[i - 2])) || words.slice(0, i).some((w) => relatives.has(w))) continue;
-      const from = i + cue.length;
-      for (let j = from; j < Math.min(words.length, from + MEDICATION_CUE_REACH); j++) {
-        let drug: string | undefined;
-        for (let n = 3; n >= 1 && !drug; n--) if (j + n <= words.length) drug = ckb.drugByName.get(words.slice(j, j + n).join(' '));
-        if (drug) { out.push(drug); break; }
-      }
-    }
-  }
-  return out;
 }
 
 /** Short clauses of the text in which nothing was recognised, for the semantic (encoder) lookup. */

@@ -42,6 +42,8 @@ export interface ParseResult {
   lmpDays?: number;
   /** previous births, where the text gives them in obstetric notation ("G5 P2", "Para 4") */
   parity?: number;
+  /** drugs the text says the patient takes ("taking amoxicillin", "on warfarin"), as drug ids */
+  drugs: string[];
   age?: number;
   sex?: 'male' | 'female';
 }
@@ -55,7 +57,7 @@ interface Tok { t: string; w: string; start: number; end: number; sent: number; 
 const WORD_RE = /\d+\.\d+|[a-z0-9]+(?:['\-][a-z0-9]+)*|[/%+?]|[.;!\n:,()]/g;
 
 export interface ParserTables {
-  negPre: PhraseSet; negPost: PhraseSet; negPseudo: PhraseSet; modifierPre: PhraseSet; breakers: PhraseSet; historyPre: PhraseSet; presentingPre: PhraseSet; familyPre: PhraseSet; familyPost: PhraseSet; stoppedPost: PhraseSet; hypoPre: PhraseSet; hypoVoid: Set<string>;
+  negPre: PhraseSet; negPost: PhraseSet; negPseudo: PhraseSet; modifierPre: PhraseSet; breakers: PhraseSet; historyPre: PhraseSet; presentingPre: PhraseSet; medicationPre: PhraseSet; relatives: Set<string>; familyPre: PhraseSet; familyPost: PhraseSet; stoppedPost: PhraseSet; hypoPre: PhraseSet; hypoVoid: Set<string>;
   onsetSudden: PhraseSet; onsetGradual: PhraseSet; severity: Map<string, number>; laterality: Map<string, string>;
   durationUnits: Map<string, number>; numberWords: Map<string, number>; sexWords: Map<string, 'male' | 'female'>;
   vitalRes: { name: string; re: RegExp }[];
@@ -114,7 +116,9 @@ export function parserTables(ckb: CompiledKb): ParserTables {
   const q = ckb.kb.qualifiers;
   t = {
     negPre: new PhraseSet(q.negation_pre), negPost: new PhraseSet(q.negation_post), negPseudo: new PhraseSet(q.negation_pseudo ?? []), modifierPre: new PhraseSet(q.modifier_pre ?? []), breakers: new PhraseSet(q.scope_breakers),
-    historyPre: new PhraseSet(q.history_pre), presentingPre: new PhraseSet(q.presenting_pre ?? []), familyPre: new PhraseSet(q.family_pre), familyPost: new PhraseSet(q.family_post ?? []), stoppedPost: new PhraseSet(q.stopped_post ?? []), hypoPre: new PhraseSet(q.hypothetical_pre), hypoVoid: new Set(q.hypothetical_void ?? []),
+    historyPre: new PhraseSet(q.history_pre), presentingPre: new PhraseSet(q.presenting_pre ?? []), medicationPre: new PhraseSet(q.medication_pre ?? []),
+    // the relatives of the family cues after a finding ("in her mother" → mother)
+    relatives: new Set((q.family_post ?? []).map((c) => c.split(' ').at(-1)!)), familyPre: new PhraseSet(q.family_pre), familyPost: new PhraseSet(q.family_post ?? []), stoppedPost: new PhraseSet(q.stopped_post ?? []), hypoPre: new PhraseSet(q.hypothetical_pre), hypoVoid: new Set(q.hypothetical_void ?? []),
     onsetSudden: new PhraseSet(q.onset_sudden), onsetGradual: new PhraseSet(q.onset_gradual),
     severity: new Map(Object.entries(q.severity_words)), laterality: new Map(Object.entries(q.laterality)),
     durationUnits: new Map(Object.entries(q.duration_units)), numberWords: new Map(Object.entries(q.number_words)),
@@ -162,7 +166,7 @@ function repair(ckb: CompiledKb, tables: ParserTables, t: string): string[] | nu
 const JOINED_SENTENCE_RE = /(?:[a-z]{2}|\d)(?=[A-Z][a-z])/g;
 const NON_PREFIX_RE = /^non-?([a-z]{4,})$/;
 
-function tokenizeWithOffsets(ckb: CompiledKb, tables: ParserTables, lower: string, original: string): Tok[] {
+function tokenizeWithOffsets(ckb: CompiledKb, tables: ParserTables, lower: string, original: string, questions?: Set<number>): Tok[] {
   const toks: Tok[] = [];
   let sent = 0, clause = 0;
   const joins = new Set<number>();
@@ -187,6 +191,7 @@ function tokenizeWithOffsets(ckb: CompiledKb, tables: ParserTables, lower: strin
     const w = m[0];
     const start = m.index;
     if (w === '.' || w === ';' || w === '!' || w === '\n' || w === '?') {
+      if (w === '?') questions?.add(sent);
       // a dot between digits ("39.2", "6.8 kg") is part of the number token, never a sentence end
       sent++;
       clause++;
@@ -272,7 +277,8 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   const tables = parserTables(ckb);
   // keep offsets: lower-casing ASCII keeps length; other characters are replaced one-for-one
   const lower = text.toLowerCase().replace(/[^\x00-\x7f]/g, (c) => (c === '’' || c === '‘' ? "'" : c === '°' ? '°' : ' '));
-  const toks = tokenizeWithOffsets(ckb, tables, lower, text);
+  const questions = new Set<number>();
+  const toks = tokenizeWithOffsets(ckb, tables, lower, text, questions);
 
   // 1. phrase matches (longest first, left to right, non-overlapping)
   const matches: Match[] = [];
@@ -422,7 +428,7 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
     }
   }
 
-  const out: ParseResult = { findings: [...byId.values()], vitals: readVitals(tables, lower) };
+  const out: ParseResult = { findings: [...byId.values()], vitals: readVitals(tables, lower), drugs: drugsTaken(ckb, tables, toks, neg, stopped, questions) };
   const lmp = readLmpDays(tables, lower), parity = readParity(tables, lower);
   if (lmp !== undefined) out.lmpDays = lmp;
   if (parity !== undefined) out.parity = parity;
@@ -1018,6 +1024,36 @@ function readVitals(tables: ParserTables, lower: string): Partial<Record<VitalNa
     }
   }
   return v;
+}
+
+/** How many words may stand between an intake cue and the drug name ("taking a course of amoxicillin"). */
+const MEDICATION_CUE_REACH = 3;
+
+/**
+ * Drugs the text says the patient takes: a drug name (one to three words, as the drug vocabulary spells it) within a
+ * few words after an intake cue ("taking", "started on", "prescribed"). Not when a negation or a stop cue stands right
+ * before the intake cue ("not taking", "stopped taking"), a relative is the sentence's subject ("my mother takes
+ * warfarin"), or the sentence asks ("should I start taking aspirin?"). A name without a cue ("allergic to penicillin")
+ * is not taken.
+ */
+function drugsTaken(ckb: CompiledKb, tables: ParserTables, toks: Tok[], neg: Int8Array, stopped: Int8Array, questions: Set<number>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < toks.length; i++) {
+    const cue = tables.medicationPre.matchAt(toks, i);
+    const sent = toks[i].sent;
+    if (!cue || questions.has(sent)) continue;
+    let against = false;
+    for (let j = i - 1; j >= Math.max(0, i - 2) && toks[j].sent === sent && !against; j--) against = neg[j] > 0 || stopped[j] > 0;
+    for (let j = i - 1; j >= 0 && toks[j].sent === sent && !against; j--) against = tables.relatives.has(toks[j].w);
+    if (against) continue;
+    const from = i + cue;
+    for (let j = from; j < Math.min(toks.length, from + MEDICATION_CUE_REACH) && toks[j].sent === sent; j++) {
+      let drug: string | undefined;
+      for (let n = 3; n >= 1 && !drug; n--) if (j + n <= toks.length) drug = ckb.drugByName.get(toks.slice(j, j + n).map((tk) => tk.w).join(' '));
+      if (drug) { out.push(drug); break; }
+    }
+  }
+  return out;
 }
 
 /** "LMP was 9 weeks ago", "last menstrual period 6 weeks ago": a number (or number word) and a duration unit */
