@@ -460,3 +460,19 @@ test('a plural reads a phrase the vocabulary has only in the singular, but a one
   assert.equal(state(find('Headaches on one side.'), 'unilateral_headache')?.present, true);
   assert.equal(state(find('He does walk every day.'), 'exertional_dyspnoea'), undefined);
 });
+
+test('", and" opening a clause with its own verb ends a negation; a list closed by ", and" stays negated', () => {
+  assert.equal(state(find("I'm not in the mood to eat, and swallowing is difficult."), 'dysphagia')?.present, true);
+  const r = find('No fever, chills, and night sweats.');
+  for (const id of ['fever', 'chills', 'night_sweats']) assert.equal(state(r, id)?.present, false, id);
+});
+
+test('a stop cue before a phrase: a stopped habit is its past form, a stopped medicine or symptom is not there now', () => {
+  assert.equal(state(find('She stopped taking ibuprofen last week.'), 'nsaid_use')?.present, false);
+  assert.equal(state(find('He no longer gets headaches.'), 'headache')?.present, false);
+  const r = find('He no longer smokes.');
+  assert.equal(state(r, 'former_smoker')?.present, true);
+  assert.equal(state(r, 'smoker'), undefined);
+  // a stop cue of another clause says nothing
+  assert.equal(state(find('The bleeding stopped, headache started.'), 'headache')?.present, true);
+});

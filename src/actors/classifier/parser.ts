@@ -328,7 +328,7 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   const byId = new Map<string, ParsedFinding>();
   for (const m of matches) {
     const sent = toks[m.i].sent;
-    let negated = false, otherThan = false, context: Context = 'patient';
+    let negated = false, negAt = -1, otherThan = false, context: Context = 'patient';
     // look back within the sentence: the nearest cue wins, a scope breaker stops the look-back
     for (let k = m.i - 1, dist = 0; k >= 0 && toks[k].sent === sent && dist < NEG_WINDOW; k--, dist++) {
       if (inMatch[k] === 0 && brk[k] && !neg[k] && !inCue[k]) break;
@@ -340,6 +340,9 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
       // "… any energy and my throat has been itchy": "and" with a possessed subject and its verb opens a new clause
       // ("no pain in my chest and my left arm" is still one list)
       if (k + 1 < m.i && newSubjectAt(toks, k)) break;
+      // "I'm not in the mood to eat, and swallowing is difficult": ", and" opening a clause with its own verb ends the
+      // scope too ("no fever, chills, and night sweats" is still one list: no verb)
+      if (k > 0 && toks[k - 1].clause !== toks[k].clause && clauseWithVerbAt(toks, k)) break;
       // family and hypothetical cues count even inside another finding's phrase ("mother had diabetes")
       if (fam[k] && k + fam[k] <= m.i) { context = 'family'; break; }
       // "worried about this rash", "concerned about my cough": a possessive or demonstrative says the thing is there
@@ -362,6 +365,7 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
         // comma only into a list that closes with "or" ("without fever, chills or sweats")
         if (toks[k].t === 'without' && toks[k].clause !== toks[m.i].clause && !orClosesList(toks, k, m.i)) break;
         negated = true;
+        negAt = k;
         // "denies any other joint pain": the other ones only; the one described is there, so nothing is said of it
         for (let j = Math.max(k + neg[k], m.i - 2); j < m.i; j++) if (toks[j].t === 'other') otherThan = true;
         break;
@@ -408,20 +412,36 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
         if (!stopped[k] && tables.clauseBreakers.has(toks[k].t)) break;
       }
     }
+    // "stopped taking ibuprofen", "no longer gets headaches": a stop cue running into the phrase, in its clause
+    // ("no longer smokes": the cue's own negation word is no negation of its own)
+    let stoppedBefore = false;
+    if (context === 'patient') {
+      // a verb or determiner may come between ("no longer has any chest pain", "stopped the aspirin")
+      for (let k = m.i - 1; k >= Math.max(0, m.i - 5) && toks[k].clause === first.clause; k--) {
+        if (!stopped[k] || k + stopped[k] > m.i) continue;
+        let gap = true;
+        for (let j = k + stopped[k]; j < m.i && gap; j++) gap = CLAUSE_VERBS.has(toks[j].w) || DETERMINERS.has(toks[j].t) || STOPPED_OBJECT_WORDS.has(toks[j].t) || toks[j].t === 'any';
+        stoppedBefore = gap && m.i - (k + stopped[k]) <= 2 && (!negated || (negAt >= k && negAt < k + stopped[k]));
+        break;
+      }
+      if (stoppedBefore) negated = false;
+    }
     for (const spoken of m.ids) {
       // a relative's condition is the patient's family history of it, where the vocabulary has that finding; a
-      // stopped habit is its past form
-      const id = context === 'family' && !spoken.startsWith('family_') ? ckb.familyOf.get(spoken) : stoppedAfter ? ckb.pastOf.get(spoken) ?? spoken : spoken;
+      // stopped habit is its past form, and anything else that stopped is not there now
+      const past = stoppedAfter || stoppedBefore ? ckb.pastOf.get(spoken) : undefined;
+      const id = context === 'family' && !spoken.startsWith('family_') ? ckb.familyOf.get(spoken) : past ?? spoken;
+      const now = !negated && !(stoppedBefore && !past);
       const f = id ? ckb.findingById.get(id) : undefined;
       if (!id || !f) continue;
       if (context === 'hypothetical') continue;
       // for history/risk items the history cue is exactly what they express
       const ctx: Context = context === 'history' && (f.kind === 'history' || f.kind === 'risk_factor' || f.kind === 'exposure') ? 'patient' : context;
       const pf: ParsedFinding = {
-        id, label: f.label, present: !negated, confidence: m.repaired ? 0.8 : 0.95, context: ctx,
+        id, label: f.label, present: now, confidence: m.repaired ? 0.8 : 0.95, context: ctx,
         match: m.repaired ? 'repaired' : 'exact', source: { start: first.start, end: last.end }, text: text.slice(first.start, last.end),
       };
-      if (!negated) readModifiers(tables, toks, m.i, m.n, pf);
+      if (now) readModifiers(tables, toks, m.i, m.n, pf);
       const prev = byId.get(id);
       // a present mention outweighs a negated one; the patient's own context outweighs history
       if (!prev || (!prev.present && pf.present) || (prev.context !== 'patient' && pf.context === 'patient' && pf.present === prev.present)) byId.set(id, pf);
@@ -569,6 +589,13 @@ const CLAUSE_VERBS = new Set(['is', 'are', 'was', 'were', 'has', 'have', 'had', 
 function newSubjectAt(toks: Tok[], k: number): boolean {
   if ((toks[k].t !== 'and' && toks[k].t !== 'but') || !POSSESSIVES.has(toks[k + 1]?.t ?? '')) return false;
   for (let j = k + 2; j < Math.min(toks.length, k + 6); j++) if (CLAUSE_VERBS.has(toks[j].w)) return true;
+  return false;
+}
+
+/** "…, and swallowing is difficult": a conjunction at `k` with a verb of its own within a few words, in its clause */
+function clauseWithVerbAt(toks: Tok[], k: number): boolean {
+  if (toks[k].t !== 'and' && toks[k].t !== 'but') return false;
+  for (let j = k + 1; j < Math.min(toks.length, k + 5) && toks[j].clause === toks[k].clause; j++) if (CLAUSE_VERBS.has(toks[j].w)) return true;
   return false;
 }
 
