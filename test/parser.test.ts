@@ -476,3 +476,17 @@ test('a stop cue before a phrase: a stopped habit is its past form, a stopped me
   // a stop cue of another clause says nothing
   assert.equal(state(find('The bleeding stopped, headache started.'), 'headache')?.present, true);
 });
+
+test('a phrase stays in its clause; a colon between digits parts no clause', () => {
+  // "low, folate" is no low folate, and "breastfeeding, baby" is no breastfed infant
+  assert.equal(state(find('Hb 86, vitamin B12 very low, folate normal.'), 'low_folate'), undefined);
+  assert.equal(state(find('27F breastfeeding, baby 5 weeks old.'), 'breastfed_infant'), undefined);
+  assert.equal(state(find('HLA-B*15:02 positive'), 'hla_b1502_positive')?.present, true);
+});
+
+test('the first age written is the patient\'s; "I\'m 8 weeks pregnant" is no age', () => {
+  assert.equal(find('27F breastfeeding, baby 5 weeks old.').age, 27);
+  assert.equal(find("I'm 8 weeks pregnant and feel sick all day").age, undefined);
+  assert.equal(find("I'm 34 and have a cough").age, 34);
+  assert.equal(find('A 6-week-old baby boy brought in by his 25 year old mother').age, 0.12);
+});

@@ -197,6 +197,8 @@ function tokenizeWithOffsets(ckb: CompiledKb, tables: ParserTables, lower: strin
       clause++;
       continue;
     }
+    // a colon between digits ("HLA-B*15:02", "10:30") parts no clause
+    if (w === ':' && /\d/.test(lower[start - 1] ?? '') && /\d/.test(lower[start + 1] ?? '')) continue;
     if (w === ',' || w === '(' || w === ')' || w === ':') { clause++; continue; }
     let from = 0;
     if (joins.size) {
@@ -220,7 +222,6 @@ const NEG_WINDOW = 14;
  * such a word are tried ("feeling really weak" is itself a phrase).
  */
 function longestPhraseAt(ckb: CompiledKb, toks: Tok[], i: number): Match | undefined {
-  const sent = toks[i].sent;
   let best: Match | undefined;
   // the walk follows the words as written; a skipped intensifier, or a plural the vocabulary has only in the singular
   // inside a longer phrase ("headaches on one side"), is a second path kept for later (rare, so the stack is only made
@@ -237,9 +238,10 @@ function longestPhraseAt(ckb: CompiledKb, toks: Tok[], i: number): Match | undef
     if (node.entry && (!best || k - i + 1 > best.n) && !(singularStart && k === i)) best = { i, n: k - i + 1, ids: node.entry.findingIds, repaired };
     const next = k + 1;
     let child: TrieNode | undefined;
-    if (next < toks.length && toks[next].sent === sent) {
+    // a phrase stays in its clause: "vitamin B12 very low, folate normal" is no low folate
+    if (next < toks.length && toks[next].clause === toks[i].clause) {
       child = node.next.get(toks[next].t);
-      if (INTENSIFIERS.has(toks[next].t) && next + 1 < toks.length && toks[next + 1].sent === sent) {
+      if (INTENSIFIERS.has(toks[next].t) && next + 1 < toks.length && toks[next + 1].clause === toks[i].clause) {
         const after = node.next.get(toks[next + 1].t);
         if (after) (pending ??= []).push([after, next + 1, repaired || toks[next + 1].repaired, singularStart]);
       }
@@ -1110,14 +1112,19 @@ const AGE_RES: [RegExp, number][] = [
   [/\b(\d{1,2})\s*(?:-|\s)?\s*(?:weeks?[- ]old|wk[- ]old)\b/, 1 / 52],
   [/\b(\d{1,2})\s*(?:-|\s)?\s*(?:days?[- ]old)\b/, 1 / 365],
   [/\b(\d{1,3})\s*(?:m|f|male|female|man|woman)\b/, 1],
-  [/\b(?:i am|i'm|im)\s+(\d{1,3})\b/, 1],
+  // "I'm 34", "im 25 and …", but not "I'm 8 weeks pregnant"
+  [/\b(?:i am|i'm|im)\s+(\d{1,3})(?=\s*(?:$|[,.;!)]|and\b|but\b|so\b|with\b|now\b|too\b|(?:years?|yrs?)\b|y\/?o\b))/, 1],
 ];
 
 function readDemographics(tables: ParserTables, lower: string): { age?: number; sex?: 'male' | 'female' } {
   const out: { age?: number; sex?: 'male' | 'female' } = {};
+  // the first age written is the patient's: "27F breastfeeding, baby 5 weeks old"
+  let at = Infinity;
   for (const [re, scale] of AGE_RES) {
     const m = re.exec(lower);
-    if (m) { const a = Number(m[1]) * scale; if (a >= 0 && a <= 120) { out.age = Math.round(a * 100) / 100; break; } }
+    if (!m || m.index >= at) continue;
+    const a = Number(m[1]) * scale;
+    if (a >= 0 && a <= 120) { out.age = Math.round(a * 100) / 100; at = m.index; }
   }
   // strong sex words first ("56 y/o M", "61 year old male", "a woman"), pronouns only as a fallback
   const strong = /\b(\d{1,3})\s*(?:-|\s)?\s*(?:y\/o|yo|year[- ]old|years? old|yrs? old)?\s*(m|f|male|female|man|woman|boy|girl|gentleman|lady)\b/.exec(lower)
