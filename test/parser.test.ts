@@ -490,3 +490,13 @@ test('the first age written is the patient\'s; "I\'m 8 weeks pregnant" is no age
   assert.equal(find("I'm 34 and have a cough").age, 34);
   assert.equal(find('A 6-week-old baby boy brought in by his 25 year old mother').age, 0.12);
 });
+
+test('a body site before an imaging word is what was imaged, not where a complaint is', () => {
+  assert.equal(state(find('Chest X-ray: cavitating lesion in the right upper lobe.'), 'trunk_rash'), undefined);
+  assert.equal(state(find('a rash on my chest'), 'trunk_rash')?.present, true);
+});
+
+test('"more" and "much" count in word-order-free matches: "peeing normally" is not "peeing much more than normal"', () => {
+  assert.equal(state(find('still peeing normally'), 'polyuria'), undefined);
+  assert.equal(state(find('He shares a flat with five others.'), 'shaving_or_hot_tub'), undefined);
+});

@@ -236,6 +236,8 @@ export const QualifiersFile = Type.Object({
   /** common words that spelling repair must leave alone ("horse" is not "hoarse", "notes" not "nodes") */
   not_misspellings: Type.Optional(Type.Array(Type.String())),
   clause_breakers: Type.Array(Type.String()),
+  /** words after a body site that make it what was imaged, not where a complaint is ("chest X-ray: a lesion") */
+  imaging_words: Type.Optional(Type.Array(Type.String())),
   pain_compose: Type.Array(Type.String({ pattern: '\\{loc\\}' })),
   /** further cue-word + location compositions read like the pain one ("swelling … ankle" → "ankle swelling") */
   compose: Type.Optional(Type.Array(Type.Object({ name: Type.String(), cues: Type.Array(Type.String()), templates: Type.Array(Type.String({ pattern: '\\{loc\\}' })) }, { additionalProperties: false }))),

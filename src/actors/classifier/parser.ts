@@ -73,6 +73,7 @@ export interface ParserTables {
   /** words never repaired: stopwords and common words one edit from a vocabulary word */
   keepAsWritten: Set<string>;
   clauseBreakers: Set<string>;
+  imaging: Set<string>;
   repairCache: Map<string, string[] | null>;
 }
 
@@ -123,7 +124,7 @@ export function parserTables(ckb: CompiledKb): ParserTables {
     severity: new Map(Object.entries(q.severity_words)), laterality: new Map(Object.entries(q.laterality)),
     durationUnits: new Map(Object.entries(q.duration_units)), numberWords: new Map(Object.entries(q.number_words)),
     sexWords: new Map(Object.entries(q.sex_words)),
-    stopwords: new Set(q.stopwords), difficulty: new Set(q.difficulty_words ?? []), privative: new Map(Object.entries(q.privative_words ?? {})), episodic: new Set(q.episodic_words ?? []), episodeLength: new Set(q.episode_length_words ?? []), keepAsWritten: new Set([...q.stopwords, ...(q.not_misspellings ?? [])]), clauseBreakers: new Set(q.clause_breakers),
+    stopwords: new Set(q.stopwords), difficulty: new Set(q.difficulty_words ?? []), privative: new Map(Object.entries(q.privative_words ?? {})), episodic: new Set(q.episodic_words ?? []), episodeLength: new Set(q.episode_length_words ?? []), keepAsWritten: new Set([...q.stopwords, ...(q.not_misspellings ?? [])]), clauseBreakers: new Set(q.clause_breakers), imaging: new Set(q.imaging_words ?? []),
     composers: [{ cues: q.pain_words, templates: q.pain_compose }, ...(q.compose ?? [])].map((c) => ({ cues: new Set(c.cues), templates: c.templates.map((p) => p.split(/\s+/)) })),
     vitalRes: Object.entries(q.vital_patterns).flatMap(([name, res]) => res.map((r) => ({ name, re: new RegExp(`\\b${r}`, 'g') }))),
     lmpRes: (q.lmp?.patterns ?? []).map((r) => new RegExp(`\\b${r}`)),
@@ -859,6 +860,8 @@ function composeMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matc
           // "the back of my throat", "the side of her hand": a part of what follows is not a site of its own
           if (partOfWhatFollows(tables, toks, j + n - 1)) continue;
           if (n === 1 && adverbialBack(toks, j)) continue;
+          // "chest X-ray", "knee MRI": the site imaged
+          if (j + n < end && tables.imaging.has(toks[j + n].t)) continue;
           // "since last night", "this morning": a time, not a site
           if (j > 0 && (toks[j - 1].t === 'last' || toks[j - 1].t === 'this')) continue;
           let free = true;
