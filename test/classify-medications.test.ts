@@ -31,3 +31,11 @@ test('a relative\'s medicine and a question about one are not the patient\'s', (
   assert.ok(!present({ text: 'My mother takes warfarin. I fell and hit my head yesterday.' }).has('anticoagulant_use'));
   assert.ok(!present({ text: 'Should I start taking aspirin?' }).has('nsaid_use'));
 });
+
+test('a drug\'s own findings replace its classes\': methotrexate for arthritis is immunosuppression, not chemotherapy', () => {
+  const p = present({ text: 'Rheumatoid arthritis on methotrexate. Hot swollen knee.' });
+  assert.ok(p.has('immunosuppressed'), [...p].join(','));
+  assert.ok(!p.has('recent_chemotherapy'), [...p].join(','));
+  // a drug without an override still takes its classes' findings
+  assert.ok(present({ text: 'cough', patient: { medications: ['imatinib'] } }).has('recent_chemotherapy'));
+});

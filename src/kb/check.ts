@@ -107,6 +107,7 @@ export function checkKb(kb: KnowledgeBase, icd?: Set<string>): string[] {
     const ctx = `drug ${d.id} (${where(d)})`;
     for (const c of d.classes) need(classes, c, 'drug class', ctx);
     for (const g of d.allergy_groups ?? []) need(groups, g, 'allergy group', ctx);
+    for (const f of d.findings ?? []) need(findings, f, 'finding', ctx);
     for (const ci of d.contraindications ?? []) {
       need(findings, ci.finding, 'finding (contraindication)', ctx);
       if (ci.kind === 'condition' && !ci.finding) problems.push(`${ctx}: condition contraindication without a finding`);

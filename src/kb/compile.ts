@@ -200,8 +200,9 @@ export function compileKb(kb: KnowledgeBase): CompiledKb {
   }
   const classFindings = new Map(kb.drugClasses.map((c) => [c.id, c.findings ?? []]));
   const drugFindings = new Map<string, string[]>();
+  const ownFindings = new Map(kb.drugs.filter((d) => d.findings).map((d) => [d.id, d.findings!]));
   for (const [drug, classes] of drugClassesOf) {
-    const ids = [...new Set([...classes].flatMap((c) => classFindings.get(c) ?? []))];
+    const ids = ownFindings.get(drug) ?? [...new Set([...classes].flatMap((c) => classFindings.get(c) ?? []))];
     if (ids.length) drugFindings.set(drug, ids);
   }
   const allergyById = new Map(kb.allergyGroups.map((g) => [g.id, g]));

@@ -148,6 +148,11 @@ export const Drug = Type.Object({
   contraindications: Type.Optional(Type.Array(Contraindication)),
   pregnancy: Type.Optional(Pregnancy),
   lactation: Type.Optional(Pregnancy),
+  /**
+   * what taking this drug is evidence of, in place of its classes' findings where those would mislead (methotrexate
+   * is an antineoplastic, but a patient taking it is far more often immunosuppressed for arthritis than on chemotherapy)
+   */
+  findings: Type.Optional(Type.Array(Id)),
   sources: Sources,
 }, { additionalProperties: true });
 export const DrugsFile = Type.Object({ group: Type.String(), drugs: Type.Array(Drug) }, { additionalProperties: true });
