@@ -500,3 +500,11 @@ test('"more" and "much" count in word-order-free matches: "peeing normally" is n
   assert.equal(state(find('still peeing normally'), 'polyuria'), undefined);
   assert.equal(state(find('He shares a flat with five others.'), 'shaving_or_hot_tub'), undefined);
 });
+
+test('"also" inside a predicate parts no clause; "agony" is a pain word', () => {
+  assert.equal(state(find('His eyelids are also usually stuck together in the morning.'), 'purulent_eye_discharge')?.present, true);
+  const r = find('I have a cough and also a fever');
+  assert.equal(state(r, 'cough')?.present, true);
+  assert.equal(state(r, 'fever')?.present, true);
+  assert.equal(state(find('agony in my big toe since last night'), 'big_toe_pain')?.present, true);
+});
