@@ -508,3 +508,8 @@ test('"also" inside a predicate parts no clause; "agony" is a pain word', () => 
   assert.equal(state(r, 'fever')?.present, true);
   assert.equal(state(find('agony in my big toe since last night'), 'big_toe_pain')?.present, true);
 });
+
+test('a site composes with cues in a comma list of modifiers after it, not across a new subject', () => {
+  assert.equal(state(find('my calf is red, hot and swollen'), 'unilateral_leg_swelling')?.present, true);
+  assert.equal(state(find('my ankle is fine, but my wrist is swollen'), 'leg_swelling'), undefined);
+});

@@ -777,7 +777,7 @@ const BACK_ADVERB_VERBS = new Set(['come', 'comes', 'came', 'coming', 'go', 'goe
 function adverbialBack(toks: Tok[], k: number): boolean {
   return toks[k].t === 'back' && k > 0 && BACK_ADVERB_VERBS.has(toks[k - 1].w);
 }
-const PART_WORDS = new Set(['back', 'front', 'side', 'top', 'bottom', 'base', 'tip', 'inside', 'outside', 'middle', 'frequency']);
+const PART_WORDS = new Set(['back', 'backs', 'front', 'fronts', 'side', 'sides', 'top', 'tops', 'bottom', 'bottoms', 'base', 'tip', 'tips', 'inside', 'outside', 'middle', 'frequency']);
 /**
  * a part word followed by "of" names a part or an attribute of what follows ("the back of my neck", "the frequency of
  * my headaches"), not a site or a finding of its own
@@ -796,10 +796,26 @@ const DETERMINERS = new Set(['the', 'my', 'his', 'her', 'their', 'your', 'both']
 function clauseSubject(toks: Tok[], breakers: Set<string>, j: number, cue: number): boolean {
   const d = j - 1;
   if (d < 0 || !POSSESSIVES.has(toks[d].t) || (d > 0 && toks[d - 1].clause === toks[d].clause && !breakers.has(toks[d - 1].t))) return false;
-  if (toks[cue].clause !== toks[j].clause) return false;
+  if (toks[cue].clause !== toks[j].clause && !modifierList(toks, j, cue)) return false;
   for (let k = j + 1; k < cue; k++) if (breakers.has(toks[k].t) && toks[k].t !== 'and' && toks[k].t !== 'or') return false;
   return true;
 }
+
+/** "my calf is red, hot and swollen": the commas between j and cue only part short modifiers, no new subject */
+function modifierList(toks: Tok[], j: number, cue: number): boolean {
+  if (toks[cue].sent !== toks[j].sent) return false;
+  let segStart = -1;
+  for (let k = j + 1; k <= cue; k++) {
+    if (toks[k].clause === toks[k - 1].clause) continue;
+    if (segStart >= 0 && k - segStart > MODIFIER_LIST_ITEM) return false;
+    const w = toks[k].t;
+    if (SUBJECT_PRONOUNS.has(toks[k].w) || POSSESSIVES.has(w) || DETERMINERS.has(w) || ARTICLES.has(w)) return false;
+    segStart = k;
+  }
+  return segStart < 0 || cue - segStart < MODIFIER_LIST_ITEM + 2;
+}
+/** words in one item of a comma list of modifiers ("red, hot and swollen", "swollen, very painful") */
+const MODIFIER_LIST_ITEM = 3;
 
 /** the preposition written right before a location, past a determiner ("in my mouth", "around the eyes"), if any */
 function prepositionBefore(toks: Tok[], j: number): string | undefined {
