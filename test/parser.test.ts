@@ -513,3 +513,14 @@ test('a site composes with cues in a comma list of modifiers after it, not acros
   assert.equal(state(find('my calf is red, hot and swollen'), 'unilateral_leg_swelling')?.present, true);
   assert.equal(state(find('my ankle is fine, but my wrist is swollen'), 'leg_swelling'), undefined);
 });
+
+test('a possessed subject carries over "and" to the next predicate', () => {
+  assert.equal(state(find('my nose is runny and blocked'), 'nasal_congestion')?.present, true);
+  assert.equal(state(find('my urine is cloudy and smells bad'), 'foul_smelling_urine')?.present, true);
+  // the predicate's own reading gives way: itchy eyes, not itching anywhere
+  const r = find('my eyes are red and itchy');
+  assert.equal(state(r, 'itchy_eyes')?.present, true);
+  assert.equal(state(r, 'pruritus'), undefined);
+  // a new subject after "and" takes nothing from the first one
+  assert.equal(state(find('my nose is blocked and I feel tired'), 'fatigue')?.present, true);
+});

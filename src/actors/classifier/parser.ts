@@ -301,6 +301,7 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   }
   // 1a. a feeling verb carries over "and"/"or" to the next adjective ("I feel tired and weak": "feel weak")
   sharedFeelingVerb(ckb, toks, matches);
+  sharedSubject(ckb, toks, matches);
   // 1b. composed matches: a pain word anywhere in a sentence plus a body location ("pain in my lower back and hip",
   //     "flank (R)") is looked up as "<location> pain" through the same vocabulary; likewise swelling and rash
   composeMatches(ckb, tables, toks, matches);
@@ -489,6 +490,47 @@ function sharedFeelingVerb(ckb: CompiledKb, toks: Tok[], matches: Match[]): void
     for (let k = a + 1; k <= a + best.n; k++) covered[k] = 1;
   }
 }
+
+/**
+ * "my nose is runny and blocked", "my urine is cloudy and smells bad", "my eyes are red and itchy": a possessed
+ * subject carries over "and" to the next predicate, read as "<subject> <verb> <predicate>", "<subject> <predicate>" or
+ * "<predicate> <subject>" where the vocabulary has one; a reading of the predicate alone ("itchy") gives way to it.
+ */
+function sharedSubject(ckb: CompiledKb, toks: Tok[], matches: Match[]): void {
+  for (let a = 2; a + 1 < toks.length; a++) {
+    if (toks[a].t !== 'and' || toks[a + 1].clause !== toks[a].clause) continue;
+    // the subject: "my <noun> [<noun>]" then its verb, all in the clause of the "and"
+    let subj = -1, verb = -1;
+    for (let p = a - 1; p >= Math.max(0, a - SUBJECT_REACH) && toks[p].clause === toks[a].clause; p--) {
+      if (toks[p].t === 'and' || toks[p].t === 'or') break;
+      if (POSSESSIVES.has(toks[p].t)) { subj = p + 1; break; }
+    }
+    if (subj < 0) continue;
+    for (let v = subj + 1; v < Math.min(a, subj + 3); v++) if (CLAUSE_VERBS.has(toks[v].w) || FEELING_VERBS.has(toks[v].t)) { verb = v; break; }
+    if (verb < 0) continue;
+    const subject = toks.slice(subj, verb).map((tk) => tk.t), after: string[] = [];
+    for (let k = a + 1; k < Math.min(toks.length, a + 1 + SUBJECT_PREDICATE_WORDS) && toks[k].clause === toks[a].clause && toks[k].t !== 'and'; k++) after.push(toks[k].t);
+    let best: { n: number; ids: string[] } | undefined;
+    const tryPath = (head: string[], tail: string[], n: number) => {
+      const e = trieLongest(ckb, [...head, ...tail]);
+      if (e && e.n === head.length + tail.length && (!best || n > best.n)) best = { n, ids: e.ids };
+    };
+    for (let n = after.length; n >= 1; n--) {
+      tryPath([...subject, toks[verb].t], after.slice(0, n), n);
+      tryPath(subject, after.slice(0, n), n);
+      tryPath(after.slice(0, n), subject, n);
+    }
+    if (!best) continue;
+    // the predicate's own reading gives way when it lies inside the new one
+    const lo = a + 1, hi = a + best.n;
+    for (let x = matches.length - 1; x >= 0; x--) { const m = matches[x]; if (m.i >= lo && m.i + m.n - 1 <= hi) matches.splice(x, 1); else if (m.i <= hi && m.i + m.n - 1 >= lo) { best = undefined; break; } }
+    if (!best) continue;
+    matches.push({ i: lo, n: best.n, ids: best.ids, repaired: false });
+  }
+}
+/** words from "and" back to the possessive of a shared subject, and predicate words tried after "and" */
+const SUBJECT_REACH = 7;
+const SUBJECT_PREDICATE_WORDS = 3;
 
 /**
  * A duration whose unit is the token at `k`, in hours: "3 weeks", "two days", or one hyphenated token "3-week",
