@@ -524,3 +524,12 @@ test('a possessed subject carries over "and" to the next predicate', () => {
   // a new subject after "and" takes nothing from the first one
   assert.equal(state(find('my nose is blocked and I feel tired'), 'fatigue')?.present, true);
 });
+
+test('capital-only abbreviations: "HA" is a headache, "ha" is not; "N+V" is nausea and vomiting; CKD3 is kidney disease', () => {
+  assert.equal(state(find('c/o HA x3 days, photophobia'), 'headache')?.present, true);
+  assert.equal(state(find('ha ha very funny'), 'headache'), undefined);
+  const r = find('abd pain, N+V');
+  assert.equal(state(r, 'nausea')?.present, true);
+  assert.equal(state(r, 'vomiting')?.present, true);
+  assert.equal(state(find('PMH: CKD3, HTN'), 'hx_ckd')?.present, true);
+});

@@ -243,6 +243,8 @@ export const QualifiersFile = Type.Object({
   clause_breakers: Type.Array(Type.String()),
   /** words after a body site that make it what was imaged, not where a complaint is ("chest X-ray: a lesion") */
   imaging_words: Type.Optional(Type.Array(Type.String())),
+  /** abbreviations read only when written in capitals, as the words they stand for ("HA" is a headache, "ha" a laugh) */
+  upper_abbreviations: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Z][A-Za-z0-9+/&]*$' }), Type.String({ minLength: 1 }))),
   pain_compose: Type.Array(Type.String({ pattern: '\\{loc\\}' })),
   /** further cue-word + location compositions read like the pain one ("swelling … ankle" → "ankle swelling") */
   compose: Type.Optional(Type.Array(Type.Object({ name: Type.String(), cues: Type.Array(Type.String()), templates: Type.Array(Type.String({ pattern: '\\{loc\\}' })) }, { additionalProperties: false }))),

@@ -74,6 +74,7 @@ export interface ParserTables {
   keepAsWritten: Set<string>;
   clauseBreakers: Set<string>;
   imaging: Set<string>;
+  upperAbbreviations: Map<string, string[]>;
   repairCache: Map<string, string[] | null>;
 }
 
@@ -124,7 +125,7 @@ export function parserTables(ckb: CompiledKb): ParserTables {
     severity: new Map(Object.entries(q.severity_words)), laterality: new Map(Object.entries(q.laterality)),
     durationUnits: new Map(Object.entries(q.duration_units)), numberWords: new Map(Object.entries(q.number_words)),
     sexWords: new Map(Object.entries(q.sex_words)),
-    stopwords: new Set(q.stopwords), difficulty: new Set(q.difficulty_words ?? []), privative: new Map(Object.entries(q.privative_words ?? {})), episodic: new Set(q.episodic_words ?? []), episodeLength: new Set(q.episode_length_words ?? []), keepAsWritten: new Set([...q.stopwords, ...(q.not_misspellings ?? [])]), clauseBreakers: new Set(q.clause_breakers), imaging: new Set(q.imaging_words ?? []),
+    stopwords: new Set(q.stopwords), difficulty: new Set(q.difficulty_words ?? []), privative: new Map(Object.entries(q.privative_words ?? {})), episodic: new Set(q.episodic_words ?? []), episodeLength: new Set(q.episode_length_words ?? []), keepAsWritten: new Set([...q.stopwords, ...(q.not_misspellings ?? [])]), clauseBreakers: new Set(q.clause_breakers), imaging: new Set(q.imaging_words ?? []), upperAbbreviations: new Map(Object.entries(q.upper_abbreviations ?? {}).map(([k, v]) => [k, v.split(' ')])),
     composers: [{ cues: q.pain_words, templates: q.pain_compose }, ...(q.compose ?? [])].map((c) => ({ cues: new Set(c.cues), templates: c.templates.map((p) => p.split(/\s+/)) })),
     vitalRes: Object.entries(q.vital_patterns).flatMap(([name, res]) => res.map((r) => ({ name, re: new RegExp(`\\b${r}`, 'g') }))),
     lmpRes: (q.lmp?.patterns ?? []).map((r) => new RegExp(`\\b${r}`)),
@@ -178,6 +179,9 @@ function tokenizeWithOffsets(ckb: CompiledKb, tables: ParserTables, lower: strin
   }
   const word = (w: string, start: number) => {
     const end = start + w.length;
+    // "c/o HA x3 days": an abbreviation read only as written in capitals ("ha" is a laugh)
+    const upper = tables.upperAbbreviations.get(original.slice(start, end));
+    if (upper) { for (const x of upper) toks.push({ t: x, w: x, start, end, sent, clause, repaired: false }); return; }
     if (ckb.vocabularyTokens.has(w) || w.length < 4) { toks.push({ t: w, w, start, end, sent, clause, repaired: false }); return; }
     // "nonsmoker", "non-productive": the prefix negates the word after it, as "non smoker" does; so does an a-privative
     // word ("afebrile" is "non febrile", not a misspelt "febrile")
