@@ -25,7 +25,7 @@ export interface Evidence {
   unresolved: number;
 }
 
-export function compareVital(v: number, c: VitalComparisonT): boolean {
+export function compareVital(v: number, c: Pick<VitalComparisonT, 'op' | 'value'>): boolean {
   switch (c.op) {
     case '<': return v < c.value;
     case '<=': return v <= c.value;

@@ -62,6 +62,14 @@ export function checkKb(kb: KnowledgeBase, icd?: Set<string>): string[] {
     if (id !== undefined && !set.has(id)) problems.push(`${ctx}: unknown ${kind} '${id}'`);
   };
 
+  // laboratory readings: known findings and patterns that compile and capture a number
+  for (const l of kb.qualifiers.lab_readings ?? []) {
+    for (const f of l.findings) need(findings, f.id, 'finding', `lab reading ${l.name}`);
+    for (const r of l.patterns) {
+      try { if (new RegExp(r).source && !/\((?!\?)/.test(r)) problems.push(`lab reading ${l.name}: pattern '${r}' captures nothing`); } catch { problems.push(`lab reading ${l.name}: pattern '${r}' is no regular expression`); }
+    }
+  }
+
   // a relative's mention must map to one family-history finding, a stopped habit to one past form
   for (const field of ['family_of', 'past_of'] as const) {
     for (const t of mapsTo(kb.findings, field).twice) problems.push(`finding ${t.second.id} (${where(t.second)}): '${t.id}' is already in the ${field} of ${t.first}`);

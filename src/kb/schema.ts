@@ -227,6 +227,21 @@ export const QualifiersFile = Type.Object({
   laterality: Type.Record(Type.String(), Type.String()),
   sex_words: Type.Record(Type.String(), Type.Union([Type.Literal('male'), Type.Literal('female')])),
   vital_patterns: Type.Record(Type.String(), Type.Array(Type.String())),
+  /**
+   * laboratory results written in text ("Hb 86", "K 5.9", "adj Ca 3.05", "BMI 36"): each `pattern` captures the number;
+   * a value below `si_below` is in the other common unit and is multiplied by `si_factor` (Hb 9.2 g/dL is 92 g/L); a value
+   * outside `range` is no reading; each finding is present when the value passes its comparison and absent when it
+   * does not, like a vital sign's
+   */
+  lab_readings: Type.Optional(Type.Array(Type.Object({
+    name: Type.String(),
+    patterns: Type.Array(Type.String(), { minItems: 1 }),
+    si_below: Type.Optional(Type.Number()),
+    si_above: Type.Optional(Type.Number()),
+    si_factor: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+    range: Type.Tuple([Type.Number(), Type.Number()]),
+    findings: Type.Array(Type.Object({ id: Id, op: Op, value: Type.Number() }, { additionalProperties: false }), { minItems: 1 }),
+  }, { additionalProperties: false }))),
   pain_words: Type.Array(Type.String()),
   /** cues after which a finding only says what changes a complaint ("worse with coughing") */
   modifier_pre: Type.Optional(Type.Array(Type.String())),

@@ -11,8 +11,8 @@
 import type { CompiledKb } from '../../kb/compile.ts';
 import { tokenize, stem, editDistanceAtMost, resolveDrug } from '../../kb/compile.ts';
 import type { DiagnosisRequestT } from '../../http/schemas.ts';
-import { parseText, parserTables, type ParsedFinding } from './parser.ts';
-import { finalizeEvidence, resolveFindingPhrase, type Evidence, type Sex } from '../evidence.ts';
+import { parseText, parserTables, type ParsedFinding, type ParseResult } from './parser.ts';
+import { compareVital, finalizeEvidence, resolveFindingPhrase, type Evidence, type Sex } from '../evidence.ts';
 
 export interface Classified { evidence: Evidence; unplaced: { text: string; present: boolean; source?: { start: number; end: number } }[]; demographicsSource: 'patient' | 'text' | 'none' }
 
@@ -64,6 +64,7 @@ export function classify(ckb: CompiledKb, req: DiagnosisRequestT): Classified {
     lmpDays = parsed.lmpDays;
     parity = parsed.parity;
     written = parsed.drugs;
+    byLabs(ckb, parsed.labs, add);
     unplaced.push(...unplacedClauses(ckb, req.text, parsed.findings).slice(0, MAX_UNPLACED));
   }
 
@@ -91,6 +92,22 @@ export function classify(ckb: CompiledKb, req: DiagnosisRequestT): Classified {
     for (const id of ckb.drugFindings.get(drug) ?? []) if (!ev.absent.has(id)) ev.present.add(id);
   }
   return { evidence: finalizeEvidence(ckb, ev), unplaced, demographicsSource };
+}
+
+/**
+ * Laboratory results written in the text as findings, both ways like vital signs ("Hb 86": anaemia; "Hb 140": none);
+ * a finding the text states outright is left as written.
+ */
+function byLabs(ckb: CompiledKb, labs: ParseResult['labs'], add: (pf: ParsedFinding) => void): void {
+  for (const rule of ckb.kb.qualifiers.lab_readings ?? []) {
+    const r = labs[rule.name];
+    if (!r) continue;
+    for (const f of rule.findings) {
+      const finding = ckb.findingById.get(f.id);
+      if (!finding) continue;
+      add({ id: f.id, label: finding.label, present: compareVital(r.value, f), confidence: 0.95, context: 'patient', match: 'exact', source: r.source, text: r.text });
+    }
+  }
 }
 
 /**

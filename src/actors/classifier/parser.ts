@@ -44,9 +44,13 @@ export interface ParseResult {
   parity?: number;
   /** drugs the text says the patient takes ("taking amoxicillin", "on warfarin"), as drug ids */
   drugs: string[];
+  /** laboratory results written in the text, in the knowledge base's units, with where they were read */
+  labs: Record<string, LabReading>;
   age?: number;
   sex?: 'male' | 'female';
 }
+
+export interface LabReading { value: number; source: { start: number; end: number }; text: string }
 
 /** `t` the token as the vocabulary knows it (repaired where needed), `w` the word as written, for cue matching */
 /** a phrase read at toks[i, i + n); `negatedAt`: a negation word standing before the cue a composed site was read with ("abdomen soft and non tender") */
@@ -61,6 +65,7 @@ export interface ParserTables {
   onsetSudden: PhraseSet; onsetGradual: PhraseSet; severity: Map<string, number>; laterality: Map<string, string>;
   durationUnits: Map<string, number>; numberWords: Map<string, number>; sexWords: Map<string, 'male' | 'female'>;
   vitalRes: { name: string; re: RegExp }[];
+  labRes: { name: string; re: RegExp; siBelow?: number; siAbove?: number; siFactor: number; range: [number, number] }[];
   lmpRes: RegExp[];
   parityRes: RegExp[];
   /** cue words + templates such as ["{loc}", "pain"] or ["pain", "in", "{loc}"]: pain first, then qualifiers.compose */
@@ -127,6 +132,7 @@ export function parserTables(ckb: CompiledKb): ParserTables {
     sexWords: new Map(Object.entries(q.sex_words)),
     stopwords: new Set(q.stopwords), difficulty: new Set(q.difficulty_words ?? []), privative: new Map(Object.entries(q.privative_words ?? {})), episodic: new Set(q.episodic_words ?? []), episodeLength: new Set(q.episode_length_words ?? []), keepAsWritten: new Set([...q.stopwords, ...(q.not_misspellings ?? [])]), clauseBreakers: new Set(q.clause_breakers), imaging: new Set(q.imaging_words ?? []), upperAbbreviations: new Map(Object.entries(q.upper_abbreviations ?? {}).map(([k, v]) => [k, v.split(' ')])),
     composers: [{ cues: q.pain_words, templates: q.pain_compose }, ...(q.compose ?? [])].map((c) => ({ cues: new Set(c.cues), templates: c.templates.map((p) => p.split(/\s+/)) })),
+    labRes: (q.lab_readings ?? []).flatMap((l) => l.patterns.map((r) => ({ name: l.name, re: new RegExp(`\\b${r}`, 'g'), siBelow: l.si_below, siAbove: l.si_above, siFactor: l.si_factor ?? 1, range: l.range }))),
     vitalRes: Object.entries(q.vital_patterns).flatMap(([name, res]) => res.map((r) => ({ name, re: new RegExp(`\\b${r}`, 'g') }))),
     lmpRes: (q.lmp?.patterns ?? []).map((r) => new RegExp(`\\b${r}`)),
     parityRes: (q.parity?.patterns ?? []).map((r) => new RegExp(`\\b${r}`)),
@@ -456,7 +462,7 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
     }
   }
 
-  const out: ParseResult = { findings: [...byId.values()], vitals: readVitals(tables, lower), drugs: drugsTaken(ckb, tables, toks, neg, stopped, questions) };
+  const out: ParseResult = { findings: [...byId.values()], vitals: readVitals(tables, lower), drugs: drugsTaken(ckb, tables, toks, neg, stopped, questions), labs: readLabs(tables, lower, text) };
   const lmp = readLmpDays(tables, lower), parity = readParity(tables, lower);
   if (lmp !== undefined) out.lmpDays = lmp;
   if (parity !== undefined) out.parity = parity;
@@ -1118,6 +1124,25 @@ function readVitals(tables: ParserTables, lower: string): Partial<Record<VitalNa
     }
   }
   return v;
+}
+
+/** "Hb 86", "K+ 5.9", "adj Ca 3.05 mmol/L", "BMI of 36": the first plausible reading of each result, in SI units */
+function readLabs(tables: ParserTables, lower: string, text: string): Record<string, LabReading> {
+  const out: Record<string, LabReading> = {};
+  for (const l of tables.labRes) {
+    if (out[l.name]) continue;
+    l.re.lastIndex = 0;
+    for (let m = l.re.exec(lower); m; m = l.re.exec(lower)) {
+      let v = Number(m[1]);
+      if (!Number.isFinite(v)) continue;
+      if ((l.siBelow !== undefined && v < l.siBelow) || (l.siAbove !== undefined && v > l.siAbove)) v *= l.siFactor;
+      if (v < l.range[0] || v > l.range[1]) continue;
+      const start = m.index + (m[0].length - m[0].trimStart().length), end = m.index + m[0].length;
+      out[l.name] = { value: Math.round(v * 100) / 100, source: { start, end }, text: text.slice(start, end) };
+      break;
+    }
+  }
+  return out;
 }
 
 /** How many words may stand between an intake cue and the drug name ("taking a course of amoxicillin"). */
