@@ -533,3 +533,9 @@ test('capital-only abbreviations: "HA" is a headache, "ha" is not; "N+V" is naus
   assert.equal(state(r, 'vomiting')?.present, true);
   assert.equal(state(find('PMH: CKD3, HTN'), 'hx_ckd')?.present, true);
 });
+
+test('a one-word reading gives way to a word-order-free phrase built on that word', () => {
+  const r = find('weakness of the left arm');
+  assert.equal(state(r, 'unilateral_weakness')?.present, true);
+  assert.equal(state(r, 'generalized_weakness'), undefined);
+});

@@ -803,6 +803,11 @@ function bagMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches:
       found.sort((a, b) => b.stems.length - a.stems.length || (a.hi - a.lo) - (b.hi - b.lo) || a.lo - b.lo);
       for (const b of found) {
         if (have.has(b.findingId) || b.stems.every((x) => covered[pos.get(x)! - start])) continue;
+        // "weakness of the left arm": the one-word reading of a word the bag is built on ("weakness") gives way to it
+        for (let x = matches.length - 1; x >= 0; x--) {
+          const m = matches[x];
+          if (m.n === 1 && m.i >= b.lo && m.i <= b.hi && b.stems.includes(stem(toks[m.i].t)) && !m.ids.includes(b.findingId)) matches.splice(x, 1);
+        }
         matches.push({ i: b.lo, n: b.hi - b.lo + 1, ids: [b.findingId], repaired: true });
         have.add(b.findingId);
         for (let k = b.lo; k <= b.hi; k++) covered[k - start] = 1;
