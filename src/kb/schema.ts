@@ -258,6 +258,8 @@ export const QualifiersFile = Type.Object({
   clause_breakers: Type.Array(Type.String()),
   /** words after a body site that make it what was imaged, not where a complaint is ("chest X-ray: a lesion") */
   imaging_words: Type.Optional(Type.Array(Type.String())),
+  /** measures of past exposure ("pack years"): a habit read only from one, beside its own past form, is the past one */
+  exposure_measures: Type.Optional(Type.Array(Type.String())),
   /** abbreviations read only when written in capitals, as the words they stand for ("HA" is a headache, "ha" a laugh) */
   upper_abbreviations: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Z][A-Za-z0-9+/&]*$' }), Type.String({ minLength: 1 }))),
   pain_compose: Type.Array(Type.String({ pattern: '\\{loc\\}' })),
@@ -273,6 +275,13 @@ export const QualifiersFile = Type.Object({
     patterns: Type.Array(Type.String()),
     late_after_days: Type.Number({ exclusiveMinimum: 0 }), late_finding: Id,
     postmenopause_after_days: Type.Number({ exclusiveMinimum: 0 }), postmenopause_finding: Id,
+  }, { additionalProperties: false })),
+  /**
+   * a birth written as time ago ("had her first baby six weeks ago", "3 weeks postpartum"): `patterns` capture a number
+   * and a duration unit; a birth less than `within_days` ago makes `finding` present (the postnatal year)
+   */
+  delivery: Type.Optional(Type.Object({
+    patterns: Type.Array(Type.String()), within_days: Type.Number({ exclusiveMinimum: 0 }), finding: Id,
   }, { additionalProperties: false })),
   /** obstetric parity notation ("G5 P2", "Para 4"): `patterns` capture the number of births */
   parity: Type.Optional(Type.Object({

@@ -9,7 +9,7 @@
  * in the inference pool (see coordinator).
  */
 import type { CompiledKb } from '../../kb/compile.ts';
-import { tokenize, stem, editDistanceAtMost, resolveDrug } from '../../kb/compile.ts';
+import { tokenize, stem, editDistanceAtMost, resolveDrug, normalizeText } from '../../kb/compile.ts';
 import type { DiagnosisRequestT } from '../../http/schemas.ts';
 import { parseText, parserTables, type ParsedFinding, type ParseResult } from './parser.ts';
 import { compareVital, finalizeEvidence, resolveFindingPhrase, type Evidence, type Sex } from '../evidence.ts';
@@ -65,6 +65,9 @@ export function classify(ckb: CompiledKb, req: DiagnosisRequestT): Classified {
     parity = parsed.parity;
     written = parsed.drugs;
     byLabs(ckb, parsed.labs, add);
+    // "had her first baby six weeks ago": the postnatal year
+    const d = ckb.kb.qualifiers.delivery;
+    if (d && parsed.deliveryDays !== undefined && parsed.deliveryDays < d.within_days && ckb.findingById.has(d.finding) && !ev.absent.has(d.finding)) ev.present.add(d.finding);
     unplaced.push(...unplacedClauses(ckb, req.text, parsed.findings).slice(0, MAX_UNPLACED));
   }
 
@@ -90,6 +93,15 @@ export function classify(ckb: CompiledKb, req: DiagnosisRequestT): Classified {
   for (const drug of drugs) {
     if (!drug) continue;
     for (const id of ckb.drugFindings.get(drug) ?? []) if (!ev.absent.has(id)) ev.present.add(id);
+  }
+  // "ex-smoker, 20 pack-years": a habit read only from a measure of past exposure, beside its own past form, is the past
+  // one ("Do you smoke: yes. Former smoker: yes" keeps both)
+  const measures = ckb.kb.qualifiers.exposure_measures ?? [];
+  const onlyMeasure = (id: string) => ev.recognised.every((r) => r.id !== id || measures.some((m) => normalizeText(r.text).includes(m)));
+  for (const [current, past] of ckb.pastOf) {
+    if (!ev.present.has(current) || !ev.present.has(past) || !onlyMeasure(current)) continue;
+    ev.present.delete(current);
+    ev.recognised = ev.recognised.filter((r) => r.id !== current);
   }
   return { evidence: finalizeEvidence(ckb, ev), unplaced, demographicsSource };
 }

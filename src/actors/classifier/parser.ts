@@ -40,6 +40,8 @@ export interface ParseResult {
   vitals: Partial<Record<VitalName, number>>;
   /** days since the last menstrual period, where the text gives it ("LMP 9 weeks ago") */
   lmpDays?: number;
+  /** days since a birth, where the text gives it as time ago ("had her first baby six weeks ago") */
+  deliveryDays?: number;
   /** previous births, where the text gives them in obstetric notation ("G5 P2", "Para 4") */
   parity?: number;
   /** drugs the text says the patient takes ("taking amoxicillin", "on warfarin"), as drug ids */
@@ -67,6 +69,7 @@ export interface ParserTables {
   vitalRes: { name: string; re: RegExp }[];
   labRes: { name: string; re: RegExp; siBelow?: number; siAbove?: number; siFactor: number; range: [number, number] }[];
   lmpRes: RegExp[];
+  deliveryRes: RegExp[];
   parityRes: RegExp[];
   /** cue words + templates such as ["{loc}", "pain"] or ["pain", "in", "{loc}"]: pain first, then qualifiers.compose */
   composers: { cues: Set<string>; templates: string[][] }[];
@@ -135,6 +138,7 @@ export function parserTables(ckb: CompiledKb): ParserTables {
     labRes: (q.lab_readings ?? []).flatMap((l) => l.patterns.map((r) => ({ name: l.name, re: new RegExp(`\\b${r}`, 'g'), siBelow: l.si_below, siAbove: l.si_above, siFactor: l.si_factor ?? 1, range: l.range }))),
     vitalRes: Object.entries(q.vital_patterns).flatMap(([name, res]) => res.map((r) => ({ name, re: new RegExp(`\\b${r}`, 'g') }))),
     lmpRes: (q.lmp?.patterns ?? []).map((r) => new RegExp(`\\b${r}`)),
+    deliveryRes: (q.delivery?.patterns ?? []).map((r) => new RegExp(`\\b${r}`)),
     parityRes: (q.parity?.patterns ?? []).map((r) => new RegExp(`\\b${r}`)),
     repairCache: new Map(),
   };
@@ -463,8 +467,9 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   }
 
   const out: ParseResult = { findings: [...byId.values()], vitals: readVitals(tables, lower), drugs: drugsTaken(ckb, tables, toks, neg, stopped, questions), labs: readLabs(tables, lower, text) };
-  const lmp = readLmpDays(tables, lower), parity = readParity(tables, lower);
+  const lmp = readLmpDays(tables, lower), parity = readParity(tables, lower), delivery = readLmpDays(tables, lower, tables.deliveryRes);
   if (lmp !== undefined) out.lmpDays = lmp;
+  if (delivery !== undefined) out.deliveryDays = delivery;
   if (parity !== undefined) out.parity = parity;
   const demo = readDemographics(tables, lower);
   if (demo.age !== undefined) out.age = demo.age;
@@ -1181,8 +1186,8 @@ function drugsTaken(ckb: CompiledKb, tables: ParserTables, toks: Tok[], neg: Int
 }
 
 /** "LMP was 9 weeks ago", "last menstrual period 6 weeks ago": a number (or number word) and a duration unit */
-function readLmpDays(tables: ParserTables, lower: string): number | undefined {
-  for (const re of tables.lmpRes) {
+function readLmpDays(tables: ParserTables, lower: string, res: RegExp[] = tables.lmpRes): number | undefined {
+  for (const re of res) {
     const m = re.exec(lower);
     if (!m) continue;
     const n = numberValue(tables, m[1]), unit = tables.durationUnits.get(m[2]);

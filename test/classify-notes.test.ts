@@ -35,3 +35,14 @@ test('kb check: a lab reading must name known findings and capture its number', 
   assert.ok(problems.some((p) => p.includes("unknown finding 'no_such_finding'")), problems.join('\n'));
   assert.ok(problems.some((p) => p.includes('captures nothing')), problems.join('\n'));
 });
+
+test('a birth written as time ago is the postnatal year; a habit beside its past form is the past one', () => {
+  assert.ok(ev('She had her first baby six weeks ago and feels low.').present.has('postpartum'));
+  assert.ok(ev('3 weeks postpartum, fever').present.has('postpartum'));
+  assert.ok(!ev('She had a baby 10 years ago.').present.has('postpartum'));
+  const e = ev('Ex-smoker, 20 pack years.');
+  assert.ok(e.present.has('former_smoker') && !e.present.has('smoker'), [...e.present].join(','));
+  assert.ok(ev('Smoker, 20 pack years.').present.has('smoker'));
+  // a habit stated outright stays beside its past form
+  assert.ok(ev('Do you smoke cigarettes: yes. Are you a former smoker: yes.').present.has('smoker'));
+});
