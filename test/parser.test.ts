@@ -512,7 +512,9 @@ test('"also" inside a predicate parts no clause; "agony" is a pain word', () => 
 
 test('a site composes with cues in a comma list of modifiers after it, not across a new subject', () => {
   assert.equal(state(find('my calf is red, hot and swollen'), 'unilateral_leg_swelling')?.present, true);
-  assert.equal(state(find('my ankle is fine, but my wrist is swollen'), 'leg_swelling'), undefined);
+  // a negation or a word of normality ends the predicates: no "but" or determiner needed
+  assert.equal(state(find('my throat is fine, no cough, ears painful'), 'sore_throat'), undefined);
+  assert.equal(state(find('my calf is fine, hot weather, feet swollen'), 'unilateral_leg_swelling'), undefined);
 });
 
 test('a possessed subject carries over "and" to the next predicate', () => {
@@ -523,7 +525,7 @@ test('a possessed subject carries over "and" to the next predicate', () => {
   assert.equal(state(r, 'itchy_eyes')?.present, true);
   assert.equal(state(r, 'pruritus'), undefined);
   // a new subject after "and" takes nothing from the first one
-  assert.equal(state(find('my nose is blocked and I feel tired'), 'fatigue')?.present, true);
+  assert.deepEqual(find('my nose is blocked and I feel tired').findings.map((f) => f.id).sort(), ['fatigue', 'nasal_congestion']);
 });
 
 test('capital-only abbreviations: "HA" is a headache, "ha" is not; "N+V" is nausea and vomiting; CKD3 is kidney disease', () => {
@@ -539,4 +541,23 @@ test('a one-word reading gives way to a word-order-free phrase built on that wor
   const r = find('weakness of the left arm');
   assert.equal(state(r, 'unilateral_weakness')?.present, true);
   assert.equal(state(r, 'generalized_weakness'), undefined);
+});
+
+test('review: ages, colons, capital abbreviations, sibling readings, offsets after a non-ASCII capital', () => {
+  // a distance or a childhood age is no patient age where a strong one is written
+  assert.equal(find('Fell 3 m from a ladder. 45 year old man with back pain.').age, 45);
+  const w = find('Walked 5 m then got breathless; 70 yo woman');
+  assert.equal(w.age, 70);
+  assert.equal(w.sex, 'female');
+  assert.equal(find('Asthma since age 5. 34 year old woman with wheeze.').age, 34);
+  assert.equal(find("I'm 5 and a half months pregnant and bleeding").age, undefined);
+  // "Heading: value" joins
+  assert.equal(state(find('Cough: productive, green sputum'), 'productive_cough')?.present, true);
+  // "HA" in another sense
+  for (const t of ['HA injection into the left knee last week', 'Hyaluronic acid (HA) injection to knee', 'HA HA very funny']) assert.equal(state(find(t), 'headache'), undefined, t);
+  // a sibling reading of a word a longer phrase is built on stays
+  assert.equal(state(find('coughing and there is blood in the phlegm'), 'productive_cough')?.present, true);
+  // "İ" lower-cases to two code units: offsets after it still point at the words
+  const i = find('İstanbul trip. c/o HA x3 days');
+  assert.equal(state(i, 'headache')?.text, 'HA');
 });

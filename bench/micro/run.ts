@@ -5,7 +5,8 @@
  *   encode:     evidence → dense model input;
  *   treatments: filtering first-line options against allergies, contraindications and interactions;
  *   worst case: the classifier on a 20,000-character text (the request limit) written as one run-on sentence, the
- *               shape that makes per-sentence work largest.
+ *               shape that makes per-sentence work largest; and on number readers' names each followed by 2,000
+ *               blanks, the input that makes a badly written pattern backtrack.
  * Prints JSON; targets from issue 4 are shown next to the figures, nothing passes or fails.
  */
 import { createHistogram } from 'node:perf_hooks';
@@ -56,6 +57,10 @@ async function main() {
   results.push({ ...measure('parser (note)', () => parseText(ckb, NOTE), 3000), words, target_us: 1000 });
   const runOn = 'no fever, no cough, abdomen soft and non tender, pain and swelling in the left knee, not taking aspirin, '.repeat(200).slice(0, 20_000);
   results.push({ ...measure('classifier (20,000-character run-on text)', () => classify(ckb, { text: runOn }), 50), characters: runOn.length });
+  // the patterns that read numbers (vital signs, lab results, dates) against a long run of blanks after each name:
+  // a pattern with two optional blanks in a row backtracks quadratically or worse on it
+  const blanks = ['HR', 'BP', 'temp', 'sats', 'Hb', 'K', 'glucose', 'calcium', 'BMI', 'LMP'].map((name) => `${name}${' '.repeat(2_000)}x`).join(' ');
+  results.push({ ...measure('classifier (number readers against 20,000 blanks)', () => classify(ckb, { text: blanks }), 20), characters: blanks.length });
   const cl = classify(ckb, { text: NOTE });
   results.push(measure('encode case', () => encodeCase(ckb, t, cl.evidence), 3000));
   const engine = await InferenceEngine.open(manifest);

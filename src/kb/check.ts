@@ -62,13 +62,23 @@ export function checkKb(kb: KnowledgeBase, icd?: Set<string>): string[] {
     if (id !== undefined && !set.has(id)) problems.push(`${ctx}: unknown ${kind} '${id}'`);
   };
 
-  // laboratory readings: known findings and patterns that compile and capture a number
+  // text readings (labs, dates of the last period and of a birth): known findings, patterns that compile and capture
+  // what the parser reads (a number; a number and a unit), ranges that are ranges
+  const groupCount = (r: string) => { try { return new RegExp(`${r.replaceAll('{sep}', '')}|`).exec('')!.length - 1; } catch { return -1; } };
+  const patterns = (ctx: string, list: string[], want: number) => {
+    for (const r of list) {
+      const n = groupCount(r);
+      if (n < 0) problems.push(`${ctx}: pattern '${r}' is no regular expression`);
+      else if (n < want) problems.push(`${ctx}: pattern '${r}' captures ${n} group(s), ${want} needed`);
+    }
+  };
   for (const l of kb.qualifiers.lab_readings ?? []) {
     for (const f of l.findings) need(findings, f.id, 'finding', `lab reading ${l.name}`);
-    for (const r of l.patterns) {
-      try { if (new RegExp(r).source && !/\((?!\?)/.test(r)) problems.push(`lab reading ${l.name}: pattern '${r}' captures nothing`); } catch { problems.push(`lab reading ${l.name}: pattern '${r}' is no regular expression`); }
-    }
+    patterns(`lab reading ${l.name}`, l.patterns, 1);
+    if (l.range[0] > l.range[1]) problems.push(`lab reading ${l.name}: range [${l.range.join(', ')}] is empty`);
   }
+  for (const key of ['lmp', 'delivery'] as const) patterns(key, kb.qualifiers[key]?.patterns ?? [], 2);
+  need(findings, kb.qualifiers.delivery?.finding, 'finding', 'delivery');
 
   // a relative's mention must map to one family-history finding, a stopped habit to one past form
   for (const field of ['family_of', 'past_of'] as const) {

@@ -228,14 +228,19 @@ export const QualifiersFile = Type.Object({
   sex_words: Type.Record(Type.String(), Type.Union([Type.Literal('male'), Type.Literal('female')])),
   vital_patterns: Type.Record(Type.String(), Type.Array(Type.String())),
   /**
-   * laboratory results written in text ("Hb 86", "K 5.9", "adj Ca 3.05", "BMI 36"): each `pattern` captures the number;
-   * a value below `si_below` is in the other common unit and is multiplied by `si_factor` (Hb 9.2 g/dL is 92 g/L); a value
-   * outside `range` is no reading; each finding is present when the value passes its comparison and absent when it
-   * does not, like a vital sign's
+   * laboratory results written in text ("Hb 86", "K 5.9", "adj Ca 3.05", "BMI 36"): each `pattern` captures the number
+   * (`{sep}` stands for the words that may come between the name and it: "of", "is", "level", a colon); a unit written
+   * after it converts by `units` (unit as written in lower case → factor to the knowledge base's unit); without one, a
+   * value below `si_below` (or above `si_above`) is taken to be in the other common unit and multiplied by `si_factor`
+   * (Hb 9.2 g/dL is 92 g/L), and one within `ambiguous_without_unit` fits both units and is no reading; a value outside
+   * `range` is no reading; each finding is present when the value passes its comparison and absent when it does not,
+   * like a vital sign's
    */
   lab_readings: Type.Optional(Type.Array(Type.Object({
     name: Type.String(),
     patterns: Type.Array(Type.String(), { minItems: 1 }),
+    units: Type.Optional(Type.Record(Type.String(), Type.Number({ exclusiveMinimum: 0 }))),
+    ambiguous_without_unit: Type.Optional(Type.Tuple([Type.Number(), Type.Number()])),
     si_below: Type.Optional(Type.Number()),
     si_above: Type.Optional(Type.Number()),
     si_factor: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
@@ -258,9 +263,15 @@ export const QualifiersFile = Type.Object({
   clause_breakers: Type.Array(Type.String()),
   /** words after a body site that make it what was imaged, not where a complaint is ("chest X-ray: a lesion") */
   imaging_words: Type.Optional(Type.Array(Type.String())),
+  /** words before a result in its sentence that make it another specimen's ("CSF", "urine", "aspirate") */
+  lab_other_specimens: Type.Optional(Type.Array(Type.String())),
+  /** words just after a result that make it a dose, an amount or a past value ("mg", "tablets", "units", "ago") */
+  lab_not_after: Type.Optional(Type.Array(Type.String())),
   /** measures of past exposure ("pack years"): a habit read only from one, beside its own past form, is the past one */
   exposure_measures: Type.Optional(Type.Array(Type.String())),
   /** abbreviations read only when written in capitals, as the words they stand for ("HA" is a headache, "ha" a laugh) */
+  /** words after a capital-only abbreviation that show it is used in another sense ("HA injection": hyaluronic acid) */
+  upper_abbreviations_not_before: Type.Optional(Type.Array(Type.String())),
   upper_abbreviations: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Z][A-Za-z0-9+/&]*$' }), Type.String({ minLength: 1 }))),
   pain_compose: Type.Array(Type.String({ pattern: '\\{loc\\}' })),
   /** further cue-word + location compositions read like the pain one ("swelling … ankle" → "ankle swelling") */

@@ -67,7 +67,8 @@ export function classify(ckb: CompiledKb, req: DiagnosisRequestT): Classified {
     byLabs(ckb, parsed.labs, add);
     // "had her first baby six weeks ago": the postnatal year
     const d = ckb.kb.qualifiers.delivery;
-    if (d && parsed.deliveryDays !== undefined && parsed.deliveryDays < d.within_days && ckb.findingById.has(d.finding) && !ev.absent.has(d.finding)) ev.present.add(d.finding);
+    const male = (req.patient?.sex ?? parsed.sex) === 'male';
+    if (d && !male && parsed.deliveryDays !== undefined && parsed.deliveryDays < d.within_days && ckb.findingById.has(d.finding) && !ev.absent.has(d.finding)) ev.present.add(d.finding);
     unplaced.push(...unplacedClauses(ckb, req.text, parsed.findings).slice(0, MAX_UNPLACED));
   }
 
@@ -84,9 +85,10 @@ export function classify(ckb: CompiledKb, req: DiagnosisRequestT): Classified {
   }
 
   // history items written by the clinician resolve through the same vocabulary
+  const fromPatient = new Set<string>();
   for (const item of [...(p.conditions ?? []), ...(p.risk_factors ?? [])]) {
     const id = resolveFindingPhrase(ckb, item) ?? resolveFindingPhrase(ckb, `history of ${item}`);
-    if (id) { ev.present.add(id); ev.absent.delete(id); } else ev.unresolved++;
+    if (id) { ev.present.add(id); ev.absent.delete(id); fromPatient.add(id); } else ev.unresolved++;
   }
   // current medicines, listed or written ("taking amoxicillin"), are evidence through their classes (anticoagulant use)
   const drugs = [...(p.medications ?? []).map((m) => resolveDrug(ckb, m)), ...written];
@@ -96,8 +98,12 @@ export function classify(ckb: CompiledKb, req: DiagnosisRequestT): Classified {
   }
   // "ex-smoker, 20 pack-years": a habit read only from a measure of past exposure, beside its own past form, is the past
   // one ("Do you smoke: yes. Former smoker: yes" keeps both)
-  const measures = ckb.kb.qualifiers.exposure_measures ?? [];
-  const onlyMeasure = (id: string) => ev.recognised.every((r) => r.id !== id || measures.some((m) => normalizeText(r.text).includes(m)));
+  const measures = new Set(ckb.kb.qualifiers.exposure_measures ?? []);
+  const isMeasure = (text: string) => measures.has(normalizeText(text).replace(/[\d.,]+/g, ' ').trim().replace(/\s+/g, ' '));
+  const onlyMeasure = (id: string) => {
+    const read = ev.recognised.filter((r) => r.id === id);
+    return read.length > 0 && read.every((r) => isMeasure(r.text)) && !fromPatient.has(id);
+  };
   for (const [current, past] of ckb.pastOf) {
     if (!ev.present.has(current) || !ev.present.has(past) || !onlyMeasure(current)) continue;
     ev.present.delete(current);

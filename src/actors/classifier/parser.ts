@@ -58,7 +58,8 @@ export interface LabReading { value: number; source: { start: number; end: numbe
 /** a phrase read at toks[i, i + n); `negatedAt`: a negation word standing before the cue a composed site was read with ("abdomen soft and non tender") */
 interface Match { i: number; n: number; ids: string[]; repaired: boolean; negatedAt?: number }
 
-interface Tok { t: string; w: string; start: number; end: number; sent: number; clause: number; repaired: boolean }
+/** `span`: the stretch a phrase may run over, parted by commas and brackets but not by a colon ("Cough: productive") */
+interface Tok { t: string; w: string; start: number; end: number; sent: number; clause: number; span: number; repaired: boolean }
 
 const WORD_RE = /\d+\.\d+|[a-z0-9]+(?:['\-][a-z0-9]+)*|[/%+?]|[.;!\n:,()]/g;
 
@@ -67,7 +68,8 @@ export interface ParserTables {
   onsetSudden: PhraseSet; onsetGradual: PhraseSet; severity: Map<string, number>; laterality: Map<string, string>;
   durationUnits: Map<string, number>; numberWords: Map<string, number>; sexWords: Map<string, 'male' | 'female'>;
   vitalRes: { name: string; re: RegExp }[];
-  labRes: { name: string; re: RegExp; siBelow?: number; siAbove?: number; siFactor: number; range: [number, number] }[];
+  labRes: { name: string; re: RegExp; unitRe?: RegExp; units: Map<string, number>; siBelow?: number; siAbove?: number; siFactor: number; ambiguous?: [number, number]; range: [number, number] }[];
+  labOtherSpecimens: Set<string>; labNotAfter: Set<string>;
   lmpRes: RegExp[];
   deliveryRes: RegExp[];
   parityRes: RegExp[];
@@ -83,6 +85,7 @@ export interface ParserTables {
   clauseBreakers: Set<string>;
   imaging: Set<string>;
   upperAbbreviations: Map<string, string[]>;
+  upperNotBefore: Set<string>;
   repairCache: Map<string, string[] | null>;
 }
 
@@ -133,9 +136,14 @@ export function parserTables(ckb: CompiledKb): ParserTables {
     severity: new Map(Object.entries(q.severity_words)), laterality: new Map(Object.entries(q.laterality)),
     durationUnits: new Map(Object.entries(q.duration_units)), numberWords: new Map(Object.entries(q.number_words)),
     sexWords: new Map(Object.entries(q.sex_words)),
-    stopwords: new Set(q.stopwords), difficulty: new Set(q.difficulty_words ?? []), privative: new Map(Object.entries(q.privative_words ?? {})), episodic: new Set(q.episodic_words ?? []), episodeLength: new Set(q.episode_length_words ?? []), keepAsWritten: new Set([...q.stopwords, ...(q.not_misspellings ?? [])]), clauseBreakers: new Set(q.clause_breakers), imaging: new Set(q.imaging_words ?? []), upperAbbreviations: new Map(Object.entries(q.upper_abbreviations ?? {}).map(([k, v]) => [k, v.split(' ')])),
+    stopwords: new Set(q.stopwords), difficulty: new Set(q.difficulty_words ?? []), privative: new Map(Object.entries(q.privative_words ?? {})), episodic: new Set(q.episodic_words ?? []), episodeLength: new Set(q.episode_length_words ?? []), keepAsWritten: new Set([...q.stopwords, ...(q.not_misspellings ?? [])]), clauseBreakers: new Set(q.clause_breakers), imaging: new Set(q.imaging_words ?? []), upperAbbreviations: new Map(Object.entries(q.upper_abbreviations ?? {}).map(([k, v]) => [k, v.split(' ')])), upperNotBefore: new Set(q.upper_abbreviations_not_before ?? []),
     composers: [{ cues: q.pain_words, templates: q.pain_compose }, ...(q.compose ?? [])].map((c) => ({ cues: new Set(c.cues), templates: c.templates.map((p) => p.split(/\s+/)) })),
-    labRes: (q.lab_readings ?? []).flatMap((l) => l.patterns.map((r) => ({ name: l.name, re: new RegExp(`\\b${r}`, 'g'), siBelow: l.si_below, siAbove: l.si_above, siFactor: l.si_factor ?? 1, range: l.range }))),
+    labRes: (q.lab_readings ?? []).flatMap((l) => l.patterns.map((r) => ({
+      name: l.name, re: new RegExp(`\\b${r.replaceAll('{sep}', LAB_SEPARATOR)}`, 'g'), units: new Map(Object.entries(l.units ?? {})),
+      ...(l.units ? { unitRe: new RegExp(`\\s*(${Object.keys(l.units).map(escapeRegExp).join('|')})(?![a-z])`, 'y') } : {}),
+      siBelow: l.si_below, siAbove: l.si_above, siFactor: l.si_factor ?? 1, ambiguous: l.ambiguous_without_unit, range: l.range,
+    }))),
+    labOtherSpecimens: new Set(q.lab_other_specimens ?? []), labNotAfter: new Set(q.lab_not_after ?? []),
     vitalRes: Object.entries(q.vital_patterns).flatMap(([name, res]) => res.map((r) => ({ name, re: new RegExp(`\\b${r}`, 'g') }))),
     lmpRes: (q.lmp?.patterns ?? []).map((r) => new RegExp(`\\b${r}`)),
     deliveryRes: (q.delivery?.patterns ?? []).map((r) => new RegExp(`\\b${r}`)),
@@ -178,9 +186,19 @@ function repair(ckb: CompiledKb, tables: ParserTables, t: string): string[] | nu
 const JOINED_SENTENCE_RE = /(?:[a-z]{2}|\d)(?=[A-Z][a-z])/g;
 const NON_PREFIX_RE = /^non-?([a-z]{4,})$/;
 
+/**
+ * A capital-only abbreviation used in another sense: in brackets after the words it stands for ("hyaluronic acid
+ * (HA)"), doubled ("HA HA"), or before a word of that other sense ("HA injection")
+ */
+function otherSense(tables: ParserTables, original: string, written: string, start: number, end: number): boolean {
+  if (original[start - 1] === '(' && original[end] === ')') return true;
+  const next = /^\s*([A-Za-z]+)/.exec(original.slice(end, end + 30))?.[1], prev = /([A-Za-z]+)\s*$/.exec(original.slice(Math.max(0, start - 30), start))?.[1];
+  return next === written || prev === written || (next !== undefined && tables.upperNotBefore.has(next.toLowerCase()));
+}
+
 function tokenizeWithOffsets(ckb: CompiledKb, tables: ParserTables, lower: string, original: string, questions?: Set<number>): Tok[] {
   const toks: Tok[] = [];
-  let sent = 0, clause = 0;
+  let sent = 0, clause = 0, span = 0;
   const joins = new Set<number>();
   JOINED_SENTENCE_RE.lastIndex = 0;
   for (let m = JOINED_SENTENCE_RE.exec(original); m; m = JOINED_SENTENCE_RE.exec(original)) {
@@ -190,16 +208,16 @@ function tokenizeWithOffsets(ckb: CompiledKb, tables: ParserTables, lower: strin
   const word = (w: string, start: number) => {
     const end = start + w.length;
     // "c/o HA x3 days": an abbreviation read only as written in capitals ("ha" is a laugh)
-    const upper = tables.upperAbbreviations.get(original.slice(start, end));
-    if (upper) { for (const x of upper) toks.push({ t: x, w: x, start, end, sent, clause, repaired: false }); return; }
-    if (ckb.vocabularyTokens.has(w) || w.length < 4) { toks.push({ t: w, w, start, end, sent, clause, repaired: false }); return; }
+    const written = original.slice(start, end), upper = tables.upperAbbreviations.get(written);
+    if (upper && !otherSense(tables, original, written, start, end)) { for (const x of upper) toks.push({ t: x, w: x, start, end, sent, clause, span, repaired: false }); return; }
+    if (ckb.vocabularyTokens.has(w) || w.length < 4) { toks.push({ t: w, w, start, end, sent, clause, span, repaired: false }); return; }
     // "nonsmoker", "non-productive": the prefix negates the word after it, as "non smoker" does; so does an a-privative
     // word ("afebrile" is "non febrile", not a misspelt "febrile")
     const rest = NON_PREFIX_RE.exec(w)?.[1] ?? tables.privative.get(w);
-    if (rest && ckb.vocabularyTokens.has(rest)) { toks.push({ t: 'non', w: 'non', start, end, sent, clause, repaired: false }, { t: rest, w: rest, start, end, sent, clause, repaired: false }); return; }
+    if (rest && ckb.vocabularyTokens.has(rest)) { toks.push({ t: 'non', w: 'non', start, end, sent, clause, span, repaired: false }, { t: rest, w: rest, start, end, sent, clause, span, repaired: false }); return; }
     const r = repair(ckb, tables, w);
-    if (!r) toks.push({ t: w, w, start, end, sent, clause, repaired: false });
-    else for (const x of r) toks.push({ t: x, w: r.length === 1 ? w : x, start, end, sent, clause, repaired: true });
+    if (!r) toks.push({ t: w, w, start, end, sent, clause, span, repaired: false });
+    else for (const x of r) toks.push({ t: x, w: r.length === 1 ? w : x, start, end, sent, clause, span, repaired: true });
   };
   WORD_RE.lastIndex = 0;
   for (let m = WORD_RE.exec(lower); m; m = WORD_RE.exec(lower)) {
@@ -210,11 +228,13 @@ function tokenizeWithOffsets(ckb: CompiledKb, tables: ParserTables, lower: strin
       // a dot between digits ("39.2", "6.8 kg") is part of the number token, never a sentence end
       sent++;
       clause++;
+      span++;
       continue;
     }
     // a colon between digits ("HLA-B*15:02", "10:30") parts no clause
     if (w === ':' && /\d/.test(lower[start - 1] ?? '') && /\d/.test(lower[start + 1] ?? '')) continue;
-    if (w === ',' || w === '(' || w === ')' || w === ':') { clause++; continue; }
+    if (w === ':') { clause++; continue; }
+    if (w === ',' || w === '(' || w === ')') { clause++; span++; continue; }
     let from = 0;
     if (joins.size) {
       for (let k = 1; k < w.length; k++) {
@@ -222,6 +242,7 @@ function tokenizeWithOffsets(ckb: CompiledKb, tables: ParserTables, lower: strin
         word(w.slice(from, k), start + from);
         sent++;
         clause++;
+        span++;
         from = k;
       }
     }
@@ -253,10 +274,10 @@ function longestPhraseAt(ckb: CompiledKb, toks: Tok[], i: number): Match | undef
     if (node.entry && (!best || k - i + 1 > best.n) && !(singularStart && k === i)) best = { i, n: k - i + 1, ids: node.entry.findingIds, repaired };
     const next = k + 1;
     let child: TrieNode | undefined;
-    // a phrase stays in its clause: "vitamin B12 very low, folate normal" is no low folate
-    if (next < toks.length && toks[next].clause === toks[i].clause) {
+    // a phrase stays in its span: "vitamin B12 very low, folate normal" is no low folate; "Cough: productive" may join
+    if (next < toks.length && toks[next].span === toks[i].span) {
       child = node.next.get(toks[next].t);
-      if (INTENSIFIERS.has(toks[next].t) && next + 1 < toks.length && toks[next + 1].clause === toks[i].clause) {
+      if (INTENSIFIERS.has(toks[next].t) && next + 1 < toks.length && toks[next + 1].span === toks[i].span) {
         const after = node.next.get(toks[next + 1].t);
         if (after) (pending ??= []).push([after, next + 1, repaired || toks[next + 1].repaired, singularStart]);
       }
@@ -293,7 +314,8 @@ const DIFFICULTY_REACH = 8;
 export function parseText(ckb: CompiledKb, text: string): ParseResult {
   const tables = parserTables(ckb);
   // keep offsets: lower-casing ASCII keeps length; other characters are replaced one-for-one
-  const lower = text.toLowerCase().replace(/[^\x00-\x7f]/g, (c) => (c === '’' || c === '‘' ? "'" : c === '°' ? '°' : ' '));
+  // (non-ASCII first: "İ" lower-cases to two code units and would shift every offset after it)
+  const lower = text.replace(/[^\x00-\x7f]/g, (c) => (c === '’' || c === '‘' ? "'" : c === '°' ? '°' : ' ')).toLowerCase();
   const questions = new Set<number>();
   const toks = tokenizeWithOffsets(ckb, tables, lower, text, questions);
 
@@ -467,7 +489,7 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   }
 
   const out: ParseResult = { findings: [...byId.values()], vitals: readVitals(tables, lower), drugs: drugsTaken(ckb, tables, toks, neg, stopped, questions), labs: readLabs(tables, lower, text) };
-  const lmp = readLmpDays(tables, lower), parity = readParity(tables, lower), delivery = readLmpDays(tables, lower, tables.deliveryRes);
+  const lmp = readDaysAgo(tables, lower, tables.lmpRes), parity = readParity(tables, lower), delivery = readDaysAgo(tables, lower, tables.deliveryRes, true);
   if (lmp !== undefined) out.lmpDays = lmp;
   if (delivery !== undefined) out.deliveryDays = delivery;
   if (parity !== undefined) out.parity = parity;
@@ -536,13 +558,25 @@ function sharedSubject(ckb: CompiledKb, toks: Tok[], matches: Match[]): void {
       tryPath(after.slice(0, n), subject, n);
     }
     if (!best) continue;
-    // the predicate's own reading gives way when it lies inside the new one
+    // the predicate's own reading gives way when it lies inside the new one (not when one only overlaps it)
     const lo = a + 1, hi = a + best.n;
-    for (let x = matches.length - 1; x >= 0; x--) { const m = matches[x]; if (m.i >= lo && m.i + m.n - 1 <= hi) matches.splice(x, 1); else if (m.i <= hi && m.i + m.n - 1 >= lo) { best = undefined; break; } }
-    if (!best) continue;
+    if (matches.some((m) => m.i <= hi && m.i + m.n - 1 >= lo && !(m.i >= lo && m.i + m.n - 1 <= hi))) continue;
+    yieldTo(matches, (m) => m.i >= lo && m.i + m.n - 1 <= hi);
     matches.push({ i: lo, n: best.n, ids: best.ids, repaired: false });
   }
 }
+/** Removes the matches `drop` picks, from `matches` and from any other list of them (`also`) */
+function yieldTo(matches: Match[], drop: (m: Match) => boolean, also?: Match[]): void {
+  for (const list of also ? [matches, also] : [matches]) for (let x = list.length - 1; x >= 0; x--) if (drop(list[x])) list.splice(x, 1);
+}
+
+/** two findings with a common ancestor and neither the other's ancestor (productive cough and haemoptysis, under cough) */
+function siblings(ckb: CompiledKb, a: string, b: string): boolean {
+  const up = (id: string) => ckb.ancestors.get(id) ?? [];
+  if (up(b).includes(a) || up(a).includes(b)) return false;
+  return up(a).some((x) => up(b).includes(x));
+}
+
 /** words from "and" back to the possessive of a shared subject, and predicate words tried after "and" */
 const SUBJECT_REACH = 7;
 const SUBJECT_PREDICATE_WORDS = 3;
@@ -809,10 +843,9 @@ function bagMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches:
       for (const b of found) {
         if (have.has(b.findingId) || b.stems.every((x) => covered[pos.get(x)! - start])) continue;
         // "weakness of the left arm": the one-word reading of a word the bag is built on ("weakness") gives way to it
-        for (let x = matches.length - 1; x >= 0; x--) {
-          const m = matches[x];
-          if (m.n === 1 && m.i >= b.lo && m.i <= b.hi && b.stems.includes(stem(toks[m.i].t)) && !m.ids.includes(b.findingId)) matches.splice(x, 1);
-        }
+        // where it is the bag's generalisation or an unrelated sense; a sibling stays ("coughing … blood in the phlegm":
+        // productive cough beside haemoptysis)
+        yieldTo(matches, (m) => m.n === 1 && m.i >= b.lo && m.i <= b.hi && b.stems.includes(stem(toks[m.i].t)) && m.ids.every((id) => id !== b.findingId && !siblings(ckb, id, b.findingId)), byStart);
         matches.push({ i: b.lo, n: b.hi - b.lo + 1, ids: [b.findingId], repaired: true });
         have.add(b.findingId);
         for (let k = b.lo; k <= b.hi; k++) covered[k - start] = 1;
@@ -874,8 +907,12 @@ function modifierList(toks: Tok[], j: number, cue: number): boolean {
     if (SUBJECT_PRONOUNS.has(toks[k].w) || POSSESSIVES.has(w) || DETERMINERS.has(w) || ARTICLES.has(w)) return false;
     segStart = k;
   }
+  // "my throat is fine, no cough, ears painful": a negation or a word of normality ends the subject's predicates
+  for (let k = j + 1; k < cue; k++) if (NEGATING_WORDS.has(toks[k].w) || NORMAL_WORDS.has(toks[k].t)) return false;
   return segStart < 0 || cue - segStart < MODIFIER_LIST_ITEM + 2;
 }
+/** predicate words that say a body part is well ("my throat is fine") */
+const NORMAL_WORDS = new Set(['fine', 'ok', 'okay', 'normal', 'well', 'good', 'better']);
 /** words in one item of a comma list of modifiers ("red, hot and swollen", "swollen, very painful") */
 const MODIFIER_LIST_ITEM = 3;
 
@@ -1136,7 +1173,20 @@ function readVitals(tables: ParserTables, lower: string): Partial<Record<VitalNa
   return v;
 }
 
-/** "Hb 86", "K+ 5.9", "adj Ca 3.05 mmol/L", "BMI of 36": the first plausible reading of each result, in SI units */
+/**
+ * Between a result's name and its number: "Hb 86", "Hb of 86", "platelet count is 40", "BMI: 36". Each gap has one
+ * owner (no run of optional blanks), so a failed match on a long run of spaces stays linear.
+ */
+const LAB_SEPARATOR = '\\s*(?:(?:level|count)\\s*)?(?:(?:of|is|was|were|=|:|at)\\s*)?';
+const escapeRegExp = (x: string) => x.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/**
+ * "Hb 86", "K+ 5.9", "adj Ca 3.05 mmol/L", "BMI of 36": the first plausible reading of each result, in the knowledge
+ * base's units. A unit written after the number decides the conversion; without one the size of the number does,
+ * and a value that fits both units is no reading. Not the patient's result, or not a result at all: another
+ * specimen's ("CSF: glucose 1.2", "urine WBC 500"), a relative's, a hypothetical one ("if K 6.5 call"), an old one
+ * ("Hb 86 a year ago"), a dose or an amount ("potassium 2 tablets", "platelets 2 units transfused").
+ */
 function readLabs(tables: ParserTables, lower: string, text: string): Record<string, LabReading> {
   const out: Record<string, LabReading> = {};
   for (const l of tables.labRes) {
@@ -1144,16 +1194,44 @@ function readLabs(tables: ParserTables, lower: string, text: string): Record<str
     l.re.lastIndex = 0;
     for (let m = l.re.exec(lower); m; m = l.re.exec(lower)) {
       let v = Number(m[1]);
+      let end = m.index + m[0].length;
       if (!Number.isFinite(v)) continue;
-      if ((l.siBelow !== undefined && v < l.siBelow) || (l.siAbove !== undefined && v > l.siAbove)) v *= l.siFactor;
-      if (v < l.range[0] || v > l.range[1]) continue;
-      const start = m.index + (m[0].length - m[0].trimStart().length), end = m.index + m[0].length;
+      let unit: string | undefined;
+      if (l.unitRe) { l.unitRe.lastIndex = end; const u = l.unitRe.exec(lower); if (u) { unit = u[1]; end += u[0].length; } }
+      if (unit !== undefined) v *= l.units.get(unit)!;
+      else {
+        if (l.ambiguous && v >= l.ambiguous[0] && v <= l.ambiguous[1]) continue;
+        if ((l.siBelow !== undefined && v < l.siBelow) || (l.siAbove !== undefined && v > l.siAbove)) v *= l.siFactor;
+      }
+      if (v < l.range[0] || v > l.range[1] || !patientsResult(tables, lower, m.index, end)) continue;
+      const start = m.index + (m[0].length - m[0].trimStart().length);
       out[l.name] = { value: Math.round(v * 100) / 100, source: { start, end }, text: text.slice(start, end) };
       break;
     }
   }
   return out;
 }
+
+/** The sentence before `at` and the clause after `end` in `lower` */
+function sentenceAround(lower: string, at: number, end: number): { before: string[]; after: string[] } {
+  // (a dot between digits, "1.8", ends no sentence)
+  const ends = (k: number) => /[;!?\n]/.test(lower[k]) || (lower[k] === '.' && !(/\d/.test(lower[k - 1] ?? '') && /\d/.test(lower[k + 1] ?? '')));
+  let a = at;
+  while (a > 0 && !ends(a - 1)) a--;
+  let b = end;
+  while (b < lower.length && !ends(b) && lower[b] !== ',') b++;
+  const words = (x: string) => x.split(/[^a-z0-9']+/).filter(Boolean).map((w) => w.replace(/'s$/, ''));
+  return { before: words(lower.slice(a, at)), after: words(lower.slice(end, b)) };
+}
+
+/** a result or an event written at [at, end) is the patient's: no relative, no "if", no other specimen before it in its sentence, no dose, amount or "ago" right after */
+function patientsResult(tables: ParserTables, lower: string, at: number, end: number): boolean {
+  const { before, after } = sentenceAround(lower, at, end);
+  if (before.some((w) => tables.relatives.has(w) || w === 'if' || tables.labOtherSpecimens.has(w))) return false;
+  return !after.slice(0, LAB_AFTER_WORDS).some((w) => tables.labNotAfter.has(w));
+}
+/** words after a result in which a dose, an amount or "ago" says it is none of the patient's now */
+const LAB_AFTER_WORDS = 4;
 
 /** How many words may stand between an intake cue and the drug name ("taking a course of amoxicillin"). */
 const MEDICATION_CUE_REACH = 3;
@@ -1185,11 +1263,14 @@ function drugsTaken(ckb: CompiledKb, tables: ParserTables, toks: Tok[], neg: Int
   return out;
 }
 
-/** "LMP was 9 weeks ago", "last menstrual period 6 weeks ago": a number (or number word) and a duration unit */
-function readLmpDays(tables: ParserTables, lower: string, res: RegExp[] = tables.lmpRes): number | undefined {
+/**
+ * "LMP was 9 weeks ago", "had her first baby six weeks ago": a number (or number word) and a duration unit, in days;
+ * with `own`, only where the sentence speaks of the patient ("my sister had a baby 3 weeks ago" is not hers)
+ */
+function readDaysAgo(tables: ParserTables, lower: string, res: RegExp[], own = false): number | undefined {
   for (const re of res) {
     const m = re.exec(lower);
-    if (!m) continue;
+    if (!m || (own && !patientsResult(tables, lower, m.index, m.index))) continue;
     const n = numberValue(tables, m[1]), unit = tables.durationUnits.get(m[2]);
     if (n !== undefined && unit !== undefined) return (n * unit) / 24;
   }
@@ -1205,30 +1286,43 @@ function readParity(tables: ParserTables, lower: string): number | undefined {
   return undefined;
 }
 
-const AGE_RES: [RegExp, number][] = [
-  [/\b(\d{1,3})\s*(?:-|\s)?\s*(?:y\/o|yo|y\.o\.?|yrs?\.? old|years? old|year-old|yr-old|years?-old|y old|yoa)\b/, 1],
-  [/\b(?:aged?|age)\s*(?:of|:)?\s*(\d{1,3})\b/, 1],
-  [/\b(\d{1,2})\s*(?:-|\s)?\s*(?:months?[- ]old|mo[- ]old|m\/o|mos? old)\b/, 1 / 12],
-  [/\b(\d{1,2})\s*(?:-|\s)?\s*(?:weeks?[- ]old|wk[- ]old)\b/, 1 / 52],
-  [/\b(\d{1,2})\s*(?:-|\s)?\s*(?:days?[- ]old)\b/, 1 / 365],
-  [/\b(\d{1,3})\s*(?:m|f|male|female|man|woman)\b/, 1],
-  // "I'm 34", "im 25 and …", but not "I'm 8 weeks pregnant"
-  [/\b(?:i am|i'm|im)\s+(\d{1,3})(?=\s*(?:$|[,.;!)]|and\b|but\b|so\b|with\b|now\b|too\b|(?:years?|yrs?)\b|y\/?o\b))/, 1],
+/**
+ * Ages written with their unit ("45 year old", "27F", "6-week-old") are strong; "aged 12", "45 m" and "I'm 34" are weak,
+ * read only where no strong one is written ("asthma since age 5. 34 year old woman", "fell 3 m from a ladder").
+ */
+const AGE_RES: [RegExp, number, boolean][] = [
+  [/\b(\d{1,3})\s*(?:-|\s)?\s*(?:y\/o|yo|y\.o\.?|yrs?\.? old|years? old|year-old|yr-old|years?-old|y old|yoa)\b/, 1, true],
+  [/\b(\d{1,2})\s*(?:-|\s)?\s*(?:months?[- ]old|mo[- ]old|m\/o|mos? old)\b/, 1 / 12, true],
+  [/\b(\d{1,2})\s*(?:-|\s)?\s*(?:weeks?[- ]old|wk[- ]old)\b/, 1 / 52, true],
+  [/\b(\d{1,2})\s*(?:-|\s)?\s*(?:days?[- ]old)\b/, 1 / 365, true],
+  // "27F", "45M": a sex letter joined to the number
+  [/\b(\d{1,3})(?:m|f)\b/, 1, true],
+  [/(?<!\b(?:since|from|at|by|until|till|before|after)\s)\b(?:aged?|age)\s*(?:of|:)?\s*(\d{1,3})\b/, 1, false],
+  [/\b(\d{1,3})\s*(?:m|f|male|female|man|woman)\b/, 1, false],
+  // "I'm 34", "im 25 and …", but not "I'm 8 weeks pregnant" nor "I'm 5 and a half months pregnant"
+  [/\b(?:i am|i'm|im)\s+(\d{1,3})(?!\s*and a half)(?=\s*(?:$|[,.;!)]|and\b|but\b|so\b|with\b|now\b|too\b|(?:years?|yrs?)\b|y\/?o\b))/, 1, false],
 ];
 
 function readDemographics(tables: ParserTables, lower: string): { age?: number; sex?: 'male' | 'female' } {
   const out: { age?: number; sex?: 'male' | 'female' } = {};
-  // the first age written is the patient's: "27F breastfeeding, baby 5 weeks old"
-  let at = Infinity;
-  for (const [re, scale] of AGE_RES) {
-    const m = re.exec(lower);
-    if (!m || m.index >= at) continue;
-    const a = Number(m[1]) * scale;
-    if (a >= 0 && a <= 120) { out.age = Math.round(a * 100) / 100; at = m.index; }
+  // the first strong age written is the patient's ("27F breastfeeding, baby 5 weeks old"); else the first weak one
+  for (const strong of [true, false]) {
+    let at = Infinity;
+    for (const [re, scale, isStrong] of AGE_RES) {
+      if (isStrong !== strong) continue;
+      const m = re.exec(lower);
+      if (!m || m.index >= at) continue;
+      const a = Number(m[1]) * scale;
+      if (a >= 0 && a <= 120) { out.age = Math.round(a * 100) / 100; at = m.index; }
+    }
+    if (out.age !== undefined) break;
   }
   // strong sex words first ("56 y/o M", "61 year old male", "a woman"), pronouns only as a fallback
-  const strong = /\b(\d{1,3})\s*(?:-|\s)?\s*(?:y\/o|yo|year[- ]old|years? old|yrs? old)?\s*(m|f|male|female|man|woman|boy|girl|gentleman|lady)\b/.exec(lower)
-    ?? /\b(male|female|man|woman|boy|girl|gentleman|lady)\b/.exec(lower);
+  // (an age's unit, a letter joined to the number, a sex word; a letter after a bare number last: "walked 5 m")
+  const strong = /\b(\d{1,3})\s*(?:-|\s)?\s*(?:y\/o|yo|year[- ]old|years? old|yrs? old)\s*(m|f|male|female|man|woman|boy|girl|gentleman|lady)\b/.exec(lower)
+    ?? /\b\d{1,3}(m|f)\b/.exec(lower)
+    ?? /\b(male|female|man|woman|boy|girl|gentleman|lady)\b/.exec(lower)
+    ?? /\b\d{1,3}\s+(m|f)\b/.exec(lower);
   const word = strong ? strong[strong.length - 1] : undefined;
   if (word) out.sex = tables.sexWords.get(word);
   if (!out.sex) {
