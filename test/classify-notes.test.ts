@@ -60,8 +60,9 @@ test('a result that is not the patient\'s now is no reading: another specimen, a
     const labIds = ['high_white_count', 'low_blood_glucose', 'anaemia_lab', 'hyperkalaemia_lab', 'hypokalaemia_lab', 'thrombocytopenia_lab'];
     assert.deepEqual([...ev(t).present].filter((id) => labIds.includes(id)), [], t);
   }
-  // a finding the text states outright is left as written
+  // a finding the text states outright is left as written, even against the number
   assert.ok(ev('No anaemia. Hb 140.').absent.has('anaemia_lab'));
+  assert.ok(ev('Not anaemic. Hb 86.').absent.has('anaemia_lab'));
 });
 
 test('a birth is the patient\'s only: not a relative\'s, not a parcel\'s', () => {

@@ -64,7 +64,7 @@ export function classify(ckb: CompiledKb, req: DiagnosisRequestT): Classified {
     lmpDays = parsed.lmpDays;
     parity = parsed.parity;
     written = parsed.drugs;
-    byLabs(ckb, parsed.labs, add);
+    byLabs(ckb, parsed.labs, add, (id) => ev.present.has(id) || ev.absent.has(id));
     // "had her first baby six weeks ago": the postnatal year
     const d = ckb.kb.qualifiers.delivery;
     const male = (req.patient?.sex ?? parsed.sex) === 'male';
@@ -116,13 +116,13 @@ export function classify(ckb: CompiledKb, req: DiagnosisRequestT): Classified {
  * Laboratory results written in the text as findings, both ways like vital signs ("Hb 86": anaemia; "Hb 140": none);
  * a finding the text states outright is left as written.
  */
-function byLabs(ckb: CompiledKb, labs: ParseResult['labs'], add: (pf: ParsedFinding) => void): void {
+function byLabs(ckb: CompiledKb, labs: ParseResult['labs'], add: (pf: ParsedFinding) => void, stated: (id: string) => boolean): void {
   for (const rule of ckb.kb.qualifiers.lab_readings ?? []) {
     const r = labs[rule.name];
     if (!r) continue;
     for (const f of rule.findings) {
       const finding = ckb.findingById.get(f.id);
-      if (!finding) continue;
+      if (!finding || stated(f.id)) continue;
       add({ id: f.id, label: finding.label, present: compareVital(r.value, f), confidence: 0.95, context: 'patient', match: 'exact', source: r.source, text: r.text });
     }
   }
