@@ -561,3 +561,12 @@ test('review: ages, colons, capital abbreviations, sibling readings, offsets aft
   const i = find('İstanbul trip. c/o HA x3 days');
   assert.equal(state(i, 'headache')?.text, 'HA');
 });
+
+test('contracted negations negate, before a phrase and before the cue a site composes with', () => {
+  assert.equal(state(find("my chest doesn't hurt"), 'chest_pain')?.present, false);
+  assert.equal(state(find("my leg isn't swollen"), 'leg_swelling')?.present, false);
+  assert.equal(state(find("I don't get headaches but my neck is stiff"), 'headache')?.present, false);
+  // "don't know" negates nothing; a phrase holding its own negation is not negated again
+  assert.equal(state(find("I don't know why I have a cough"), 'cough')?.present, true);
+  assert.equal(state(find("some areas don't look like the normal color of my skin"), 'skin_discolouration')?.present, true);
+});

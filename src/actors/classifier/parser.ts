@@ -866,7 +866,7 @@ const COMPOSE_CUE_REACH = 40;
 const POSSESSIVES = new Set(['my', 'his', 'her', 'their', 'your', 'our']);
 const LOCATION_PREPOSITIONS = new Set(['in', 'on', 'at', 'into', 'over', 'around', 'across', 'behind', 'under', 'below', 'above', 'to', 'of']);
 /** words that negate the cue word right after them ("non tender", "not painful", "no swelling") */
-const NEGATING_WORDS = new Set(['non', 'not', 'no', 'without', 'nil']);
+const NEGATING_WORDS = new Set(['non', 'not', 'no', 'without', 'nil', 'never', "doesn't", "don't", "didn't", "isn't", "aren't", "wasn't", "weren't", "hasn't", "haven't", 'doesnt', 'dont', 'didnt', 'isnt', 'arent', 'wasnt', 'hasnt', 'havent']);
 const BACK_ADVERB_VERBS = new Set(['come', 'comes', 'came', 'coming', 'go', 'goes', 'went', 'going', 'gone', 'get', 'gets', 'got', 'getting', 'bring', 'brings', 'brought', 'flare', 'flares', 'flared', 'keeps', 'kept', 'grow', 'grows', 'grew', 'fight', 'fought', 'call', 'called', 'hold', 'held', 'cut', 'looking', 'looked']);
 /** "the pain came back", "it goes away and comes back": "back" as an adverb after a verb of motion, not the back */
 function adverbialBack(toks: Tok[], k: number): boolean {
