@@ -568,5 +568,7 @@ test('contracted negations negate, before a phrase and before the cue a site com
   assert.equal(state(find("I don't get headaches but my neck is stiff"), 'headache')?.present, false);
   // "don't know" negates nothing; a phrase holding its own negation is not negated again
   assert.equal(state(find("I don't know why I have a cough"), 'cough')?.present, true);
+  // "don't want to" is a wish, not a negation of what follows in the list
+  assert.equal(state(find("felt really low for weeks, dont want to see friends, sleeping loads and always tired"), 'fatigue')?.present, true);
   assert.equal(state(find("some areas don't look like the normal color of my skin"), 'skin_discolouration')?.present, true);
 });
