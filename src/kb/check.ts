@@ -78,6 +78,7 @@ export function checkKb(kb: KnowledgeBase, icd?: Set<string>): string[] {
     if (l.range[0] > l.range[1]) problems.push(`lab reading ${l.name}: range [${l.range.join(', ')}] is empty`);
   }
   for (const key of ['lmp', 'delivery'] as const) patterns(key, kb.qualifiers[key]?.patterns ?? [], 2);
+  patterns('parity', kb.qualifiers.parity?.patterns ?? [], 1);
   need(findings, kb.qualifiers.delivery?.finding, 'finding', 'delivery');
 
   // a relative's mention must map to one family-history finding, a stopped habit to one past form

@@ -55,7 +55,7 @@ export interface CompiledKb {
   drugById: Map<string, DrugT>;
   drugByName: Map<string, string>;
   drugClassesOf: Map<string, Set<string>>;
-  /** a drug → the findings that taking it is evidence of, through its classes (from drug classes' `findings`) */
+  /** a drug → the findings that taking it is evidence of: its own `findings`, else its classes' */
   drugFindings: Map<string, string[]>;
   allergyById: Map<string, AllergyGroupT>;
   allergyByName: Map<string, string>;

@@ -55,7 +55,7 @@ export function classify(ckb: CompiledKb, req: DiagnosisRequestT): Classified {
   }
 
   let textDemo: { age?: number; sex?: Sex } = {};
-  let lmpDays: number | undefined, parity: number | undefined, written: string[] = [];
+  let lmpDays: number | undefined, deliveryDays: number | undefined, parity: number | undefined, written: string[] = [];
   if (req.text) {
     const parsed = parseText(ckb, req.text);
     for (const pf of parsed.findings) add(pf);
@@ -65,10 +65,7 @@ export function classify(ckb: CompiledKb, req: DiagnosisRequestT): Classified {
     parity = parsed.parity;
     written = parsed.drugs;
     byLabs(ckb, parsed.labs, add, (id) => ev.present.has(id) || ev.absent.has(id));
-    // "had her first baby six weeks ago": the postnatal year
-    const d = ckb.kb.qualifiers.delivery;
-    const male = (req.patient?.sex ?? parsed.sex) === 'male';
-    if (d && !male && parsed.deliveryDays !== undefined && parsed.deliveryDays < d.within_days && ckb.findingById.has(d.finding) && !ev.absent.has(d.finding)) ev.present.add(d.finding);
+    deliveryDays = parsed.deliveryDays;
     unplaced.push(...unplacedClauses(ckb, req.text, parsed.findings).slice(0, MAX_UNPLACED));
   }
 
@@ -78,6 +75,9 @@ export function classify(ckb: CompiledKb, req: DiagnosisRequestT): Classified {
   if (p.sex === 'male' || p.sex === 'female') { ev.sex = p.sex; if (demographicsSource === 'none') demographicsSource = 'patient'; } else if (textDemo.sex) { ev.sex = textDemo.sex; if (demographicsSource === 'none') demographicsSource = 'text'; }
   if (p.pregnant !== undefined) ev.pregnant = p.pregnant;
   if (lmpDays !== undefined) byLmp(ckb, ev, lmpDays);
+  // "had her first baby six weeks ago": the postnatal year
+  const d = ckb.kb.qualifiers.delivery;
+  if (d && deliveryDays !== undefined && deliveryDays < d.within_days && ev.sex !== 'male' && ckb.findingById.has(d.finding) && !ev.absent.has(d.finding)) ev.present.add(d.finding);
   const par = ckb.kb.qualifiers.parity;
   if (parity !== undefined && par && ev.sex !== 'male') {
     const id = parity >= par.multiparity_from ? par.multiparity_finding : parity === 0 ? par.nulliparity_finding : undefined;

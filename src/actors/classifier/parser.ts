@@ -54,11 +54,13 @@ export interface ParseResult {
 
 export interface LabReading { value: number; source: { start: number; end: number }; text: string }
 
-/** `t` the token as the vocabulary knows it (repaired where needed), `w` the word as written, for cue matching */
 /** a phrase read at toks[i, i + n); `negatedAt`: a negation word standing before the cue a composed site was read with ("abdomen soft and non tender") */
 interface Match { i: number; n: number; ids: string[]; repaired: boolean; negatedAt?: number }
 
-/** `span`: the stretch a phrase may run over, parted by commas and brackets but not by a colon ("Cough: productive") */
+/**
+ * `t` the token as the vocabulary knows it (repaired where needed), `w` the word as written, for cue matching;
+ * `span` the stretch a phrase may run over, parted by commas and brackets but not by a colon ("Cough: productive")
+ */
 interface Tok { t: string; w: string; start: number; end: number; sent: number; clause: number; span: number; repaired: boolean }
 
 const WORD_RE = /\d+\.\d+|[a-z0-9]+(?:['\-][a-z0-9]+)*|[/%+?]|[.;!\n:,()]/g;
@@ -231,8 +233,6 @@ function tokenizeWithOffsets(ckb: CompiledKb, tables: ParserTables, lower: strin
       span++;
       continue;
     }
-    // a colon between digits ("HLA-B*15:02", "10:30") parts no clause
-    if (w === ':' && /\d/.test(lower[start - 1] ?? '') && /\d/.test(lower[start + 1] ?? '')) continue;
     if (w === ':') { clause++; continue; }
     if (w === ',' || w === '(' || w === ')') { clause++; span++; continue; }
     let from = 0;
@@ -581,10 +581,6 @@ function siblings(ckb: CompiledKb, a: string, b: string): boolean {
 const SUBJECT_REACH = 7;
 const SUBJECT_PREDICATE_WORDS = 3;
 
-/**
- * A duration whose unit is the token at `k`, in hours: "3 weeks", "two days", or one hyphenated token "3-week",
- * "two-day".
- */
 /** a clause-breaking conjunction ("and", "but") among toks[from, to) */
 function conjunctionBetween(tables: ParserTables, toks: Tok[], from: number, to: number): boolean {
   for (let j = from; j < to; j++) if (tables.clauseBreakers.has(toks[j].t)) return true;
@@ -602,6 +598,10 @@ function durationTiedBefore(toks: Tok[], k: number, i: number): boolean {
   return false;
 }
 
+/**
+ * A duration whose unit is the token at `k`, in hours: "3 weeks", "two days", or one hyphenated token "3-week",
+ * "two-day".
+ */
 function durationEndingAt(tables: ParserTables, toks: Tok[], k: number): number | undefined {
   const tk = toks[k];
   // "62 year old man": an age, not a duration
@@ -865,8 +865,8 @@ const COMPOSE_SUBJECT_BEFORE_CUE = 7;
 const COMPOSE_CUE_REACH = 40;
 const POSSESSIVES = new Set(['my', 'his', 'her', 'their', 'your', 'our']);
 const LOCATION_PREPOSITIONS = new Set(['in', 'on', 'at', 'into', 'over', 'around', 'across', 'behind', 'under', 'below', 'above', 'to', 'of']);
-/** words that negate the cue word right after them ("non tender", "not painful", "no swelling") */
-const NEGATING_WORDS = new Set(['non', 'not', 'no', 'without', 'nil', 'never', "doesn't", "don't", "didn't", "isn't", "aren't", "wasn't", "weren't", "hasn't", "haven't", 'doesnt', 'dont', 'didnt', 'isnt', 'arent', 'wasnt', 'hasnt', 'havent']);
+/** a word that negates the cue word right after it ("non tender", "not painful", "doesn't hurt"): "non", or a one-word negation cue */
+const negatingWord = (tables: ParserTables, w: string) => w === 'non' || tables.negPre.has(w);
 const BACK_ADVERB_VERBS = new Set(['come', 'comes', 'came', 'coming', 'go', 'goes', 'went', 'going', 'gone', 'get', 'gets', 'got', 'getting', 'bring', 'brings', 'brought', 'flare', 'flares', 'flared', 'keeps', 'kept', 'grow', 'grows', 'grew', 'fight', 'fought', 'call', 'called', 'hold', 'held', 'cut', 'looking', 'looked']);
 /** "the pain came back", "it goes away and comes back": "back" as an adverb after a verb of motion, not the back */
 function adverbialBack(toks: Tok[], k: number): boolean {
@@ -888,16 +888,17 @@ const DETERMINERS = new Set(['the', 'my', 'his', 'her', 'their', 'your', 'both']
  * Whether the location at `j` opens its clause as a possessed subject ("My legs are causing a lot of discomfort")
  * and the cue at `cue` is its predicate: same clause, nothing but "and"/"or" among the clause breakers between.
  */
-function clauseSubject(toks: Tok[], breakers: Set<string>, j: number, cue: number): boolean {
+function clauseSubject(tables: ParserTables, toks: Tok[], j: number, cue: number): boolean {
+  const breakers = tables.clauseBreakers;
   const d = j - 1;
   if (d < 0 || !POSSESSIVES.has(toks[d].t) || (d > 0 && toks[d - 1].clause === toks[d].clause && !breakers.has(toks[d - 1].t))) return false;
-  if (toks[cue].clause !== toks[j].clause && !modifierList(toks, j, cue)) return false;
+  if (toks[cue].clause !== toks[j].clause && !modifierList(tables, toks, j, cue)) return false;
   for (let k = j + 1; k < cue; k++) if (breakers.has(toks[k].t) && toks[k].t !== 'and' && toks[k].t !== 'or') return false;
   return true;
 }
 
 /** "my calf is red, hot and swollen": the commas between j and cue only part short modifiers, no new subject */
-function modifierList(toks: Tok[], j: number, cue: number): boolean {
+function modifierList(tables: ParserTables, toks: Tok[], j: number, cue: number): boolean {
   if (toks[cue].sent !== toks[j].sent) return false;
   let segStart = -1;
   for (let k = j + 1; k <= cue; k++) {
@@ -908,7 +909,7 @@ function modifierList(toks: Tok[], j: number, cue: number): boolean {
     segStart = k;
   }
   // "my throat is fine, no cough, ears painful": a negation or a word of normality ends the subject's predicates
-  for (let k = j + 1; k < cue; k++) if (NEGATING_WORDS.has(toks[k].w) || NORMAL_WORDS.has(toks[k].t)) return false;
+  for (let k = j + 1; k < cue; k++) if (negatingWord(tables, toks[k].w) || NORMAL_WORDS.has(toks[k].t)) return false;
   return segStart < 0 || cue - segStart < MODIFIER_LIST_ITEM + 2;
 }
 /** predicate words that say a body part is well ("my throat is fine") */
@@ -955,7 +956,7 @@ function composeMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matc
         // a location is read only next to its cue or as the next item of a list that follows it
         // ("pain somewhere: tonsil (R), pharynx, under the jaw"), not anywhere in a long sentence
         const nextCue = cues.find((k) => k > j);
-        if (j - lastAnchor > COMPOSE_LIST_GAP && (nextCue === undefined || nextCue - j > (clauseSubject(toks, breakers, j, nextCue) ? COMPOSE_SUBJECT_BEFORE_CUE : COMPOSE_BEFORE_CUE)) && !(lastAnchor >= 0 && prepositionBefore(toks, j) !== undefined)) continue;
+        if (j - lastAnchor > COMPOSE_LIST_GAP && (nextCue === undefined || nextCue - j > (clauseSubject(tables, toks, j, nextCue) ? COMPOSE_SUBJECT_BEFORE_CUE : COMPOSE_BEFORE_CUE)) && !(lastAnchor >= 0 && prepositionBefore(toks, j) !== undefined)) continue;
         // "my eyes are red and itchy, and my nose feels stuffy": a site that opens a new clause of its own ("and my …")
         // is not the last cue's, unless its own cue follows
         if (lastAnchor >= 0 && lastAnchor < j && (nextCue === undefined || nextCue - j > COMPOSE_SUBJECT_BEFORE_CUE) && opensNewSubject(toks, lastAnchor, j)) continue;
@@ -993,7 +994,7 @@ function composeMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matc
                 // ("tonsil (L), thyroid cartilage": not thyroid tenderness)
                 // the cue it was read with, and a negation word right before that cue when the cue comes after the site
                 const at = cuePos[ci].find((k) => Math.abs(k - j) <= COMPOSE_CUE_REACH && away(k) === nearest)!;
-                const negatedAt = at > j && at > 0 && NEGATING_WORDS.has(toks[at - 1].w) ? at - 1 : undefined;
+                const negatedAt = at > j && at > 0 && negatingWord(tables, toks[at - 1].w) ? at - 1 : undefined;
                 matches.push({ i: j, n, ids: e.findingIds.filter((id) => !have.has(id)), repaired: toks[j].repaired, ...(negatedAt !== undefined ? { negatedAt } : {}) });
                 for (const id of e.findingIds) have.add(id);
                 for (let k = j; k < j + n; k++) covered[k] = 1;
