@@ -572,3 +572,9 @@ test('contracted negations negate, before a phrase and before the cue a site com
   assert.equal(state(find("felt really low for weeks, dont want to see friends, sleeping loads and always tired"), 'fatigue')?.present, true);
   assert.equal(state(find("some areas don't look like the normal color of my skin"), 'skin_discolouration')?.present, true);
 });
+
+test('a birth written as time ago is read as days, whatever words follow the number', () => {
+  assert.equal(find('3 weeks postpartum, fever').deliveryDays, 21);
+  assert.equal(find('She gave birth 2 weeks ago.').deliveryDays, 14);
+  assert.equal(find('My sister had a baby 3 weeks ago.').deliveryDays, undefined);
+});

@@ -1225,10 +1225,15 @@ function sentenceAround(lower: string, at: number, end: number): { before: strin
   return { before: words(lower.slice(a, at)), after: words(lower.slice(end, b)) };
 }
 
-/** a result or an event written at [at, end) is the patient's: no relative, no "if", no other specimen before it in its sentence, no dose, amount or "ago" right after */
+/** what is written from `at` is the patient's: no relative and no "if" before it in its sentence */
+function patientsOwn(tables: ParserTables, before: string[]): boolean {
+  return !before.some((w) => tables.relatives.has(w) || w === 'if');
+}
+
+/** a lab result written at [at, end) is the patient's now: theirs, no other specimen before it, no dose, amount or "ago" right after */
 function patientsResult(tables: ParserTables, lower: string, at: number, end: number): boolean {
   const { before, after } = sentenceAround(lower, at, end);
-  if (before.some((w) => tables.relatives.has(w) || w === 'if' || tables.labOtherSpecimens.has(w))) return false;
+  if (!patientsOwn(tables, before) || before.some((w) => tables.labOtherSpecimens.has(w))) return false;
   return !after.slice(0, LAB_AFTER_WORDS).some((w) => tables.labNotAfter.has(w));
 }
 /** words after a result in which a dose, an amount or "ago" says it is none of the patient's now */
@@ -1271,7 +1276,7 @@ function drugsTaken(ckb: CompiledKb, tables: ParserTables, toks: Tok[], neg: Int
 function readDaysAgo(tables: ParserTables, lower: string, res: RegExp[], own = false): number | undefined {
   for (const re of res) {
     const m = re.exec(lower);
-    if (!m || (own && !patientsResult(tables, lower, m.index, m.index))) continue;
+    if (!m || (own && !patientsOwn(tables, sentenceAround(lower, m.index, m.index).before))) continue;
     const n = numberValue(tables, m[1]), unit = tables.durationUnits.get(m[2]);
     if (n !== undefined && unit !== undefined) return (n * unit) / 24;
   }
