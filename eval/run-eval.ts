@@ -109,7 +109,30 @@ async function evaluate(set: string, cases: EvalCase[], url: string, key: string
       severe_cases_below_urgent: severeUnder,
     });
   }
+  const withUrgency = results.filter((x) => x.c.urgency !== undefined && x.r);
+  if (withUrgency.length) {
+    // a gold triage level (probe sets): exact agreement, under- and over-triage, and emergencies missed
+    const level: Record<string, number> = { self_care: 0, routine: 1, urgent: 2, emergency: 3 };
+    let under = 0, over = 0, emergencyMissed = 0, careMissed = 0;
+    const confusion: Record<string, Record<string, number>> = {};
+    for (const x of withUrgency) {
+      const got = level[x.r!.urgency.level], want = level[x.c.urgency!];
+      if (got < want) under++; else if (got > want) over++;
+      if (want === 3 && got < 2) emergencyMissed++;
+      if (want >= 1 && got === 0) careMissed++;
+      const row = confusion[x.c.urgency!] ??= {};
+      row[x.r!.urgency.level] = (row[x.r!.urgency.level] ?? 0) + 1;
+    }
+    const m = withUrgency.length;
+    Object.assign(summary, {
+      gold_triage_agreement: pct((m - under - over) / m), gold_under_triage: pct(under / m), gold_over_triage: pct(over / m),
+      emergencies_below_urgent: emergencyMissed, care_needed_told_self_care: careMissed, triage_confusion: confusion,
+    });
+  }
   console.log(JSON.stringify(summary));
+  for (const x of results.filter((r) => r.c.urgency !== undefined && r.r && r.r.urgency.level !== r.c.urgency).slice(0, showMisses)) {
+    console.log(`  triage ${x.c.id} gold=${x.c.urgency} got=${x.r!.urgency.level} (${x.c.gold}; top=${x.r!.conditions[0]?.name})`);
+  }
   const byGold = new Map<string, { n: number; hit: number }>();
   for (const x of results) { const g = byGold.get(x.c.gold) ?? { n: 0, hit: 0 }; g.n++; if (x.rank === 0) g.hit++; byGold.set(x.c.gold, g); }
   const worst = [...byGold].filter(([, g]) => g.hit < g.n).sort((a, b) => (a[1].hit / a[1].n) - (b[1].hit / b[1].n)).slice(0, 25);

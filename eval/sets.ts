@@ -9,7 +9,8 @@ import type { DiagnosisRequestT } from '../src/http/schemas.ts';
 
 export const DATA = fileURLToPath(new URL('../../shared/data/', import.meta.url));
 
-export interface EvalCase { id: string; request: DiagnosisRequestT; gold: string; accept: string[]; severity?: number }
+/** `severity`: DDXPlus's (1 most severe … 5); `urgency`: a gold triage level, where a probe set gives one. */
+export interface EvalCase { id: string; request: DiagnosisRequestT; gold: string; accept: string[]; severity?: number; urgency?: 'emergency' | 'urgent' | 'routine' | 'self_care' }
 
 export function dataAvailable(): boolean { return existsSync(DATA); }
 
