@@ -492,6 +492,13 @@ test('the first age written is the patient\'s; "I\'m 8 weeks pregnant" is no age
   assert.equal(find('A 6-week-old baby boy brought in by his 25 year old mother').age, 0.12);
 });
 
+test('an age after a verb of caring is the dependant\'s, unless the text goes on about the dependant', () => {
+  assert.equal(find("I'm breastfeeding my 3 week old and my left breast is red and sore").age, undefined);
+  assert.equal(find("I'm breastfeeding my 3 week old and he keeps vomiting after feeds").age, 0.06);
+  assert.equal(find('I look after my 80 year old mum, she has been confused since yesterday').age, 80);
+  assert.equal(find('my 5 year old son has a fever and a barking cough').age, 5);
+});
+
 test('a body site before an imaging word is what was imaged, not where a complaint is', () => {
   assert.equal(state(find('Chest X-ray: cavitating lesion in the right upper lobe.'), 'trunk_rash'), undefined);
   assert.equal(state(find('a rash on my chest'), 'trunk_rash')?.present, true);
@@ -526,6 +533,20 @@ test('a possessed subject carries over "and" to the next predicate', () => {
   assert.equal(state(r, 'pruritus'), undefined);
   // a new subject after "and" takes nothing from the first one
   assert.deepEqual(find('my nose is blocked and I feel tired').findings.map((f) => f.id).sort(), ['fatigue', 'nasal_congestion']);
+});
+
+test('a possessed subject carries over a comma list of short predicates, composed with a cue word where needed', () => {
+  const eyes = find('my eyes are red, itchy and watery');
+  assert.equal(state(eyes, 'itchy_eyes')?.present, true);
+  assert.equal(state(eyes, 'eye_watering')?.present, true);
+  assert.equal(state(eyes, 'pruritus'), undefined);
+  // "painful" + knee is knee pain; "left breast": the site read without its side
+  assert.equal(state(find('my knee is swollen, hot and painful'), 'knee_pain')?.present, true);
+  assert.equal(state(find('my left breast is red, hot and painful'), 'breast_pain')?.present, true);
+  // a new subject, a negation or a word of normality ends the list
+  assert.equal(state(find('my knee is swollen, I feel painful'), 'knee_pain'), undefined);
+  assert.equal(state(find('my knee is fine, painful elbow'), 'knee_pain'), undefined);
+  assert.equal(state(find('my knee is swollen, not painful'), 'knee_pain')?.present ?? false, false);
 });
 
 test('capital-only abbreviations: "HA" is a headache, "ha" is not; "N+V" is nausea and vomiting; CKD3 is kidney disease', () => {

@@ -256,6 +256,11 @@ export const QualifiersFile = Type.Object({
   /** words that make a mention one of episodes ("attacks", "spells", "recurrent"), and words before a length that make it one episode's ("lasting") */
   episodic_words: Type.Optional(Type.Array(Type.String())),
   episode_length_words: Type.Optional(Type.Array(Type.String())),
+  /**
+   * verbs of caring for someone, written before "my"/"our"/"a" and an age ("breastfeeding my 3 week old", "looking after
+   * my 80 year old mum"): that age is the dependant's, not the writer's
+   */
+  dependant_age_pre: Type.Optional(Type.Array(Type.String())),
   /** a-privative words read as "non" + the word they negate ("afebrile" → "non febrile") */
   privative_words: Type.Optional(Type.Record(Type.String(), Type.String())),
   /** common words that spelling repair must leave alone ("horse" is not "hoarse", "notes" not "nodes") */

@@ -68,7 +68,7 @@ const WORD_RE = /\d+\.\d+|[a-z0-9]+(?:['\-][a-z0-9]+)*|[/%+?]|[.;!\n:,()]/g;
 export interface ParserTables {
   negPre: PhraseSet; negPost: PhraseSet; negPseudo: PhraseSet; modifierPre: PhraseSet; breakers: PhraseSet; historyPre: PhraseSet; presentingPre: PhraseSet; medicationPre: PhraseSet; relatives: Set<string>; familyPre: PhraseSet; familyPost: PhraseSet; stoppedPost: PhraseSet; hypoPre: PhraseSet; hypoVoid: Set<string>;
   onsetSudden: PhraseSet; onsetGradual: PhraseSet; severity: Map<string, number>; laterality: Map<string, string>;
-  durationUnits: Map<string, number>; numberWords: Map<string, number>; sexWords: Map<string, 'male' | 'female'>;
+  durationUnits: Map<string, number>; numberWords: Map<string, number>; sexWords: Map<string, 'male' | 'female'>; dependantAgeRe?: RegExp;
   vitalRes: { name: string; re: RegExp }[];
   labRes: { name: string; re: RegExp; unitRe?: RegExp; units: Map<string, number>; siBelow?: number; siAbove?: number; siFactor: number; ambiguous?: [number, number]; range: [number, number] }[];
   labOtherSpecimens: Set<string>; labNotAfter: Set<string>;
@@ -138,6 +138,7 @@ export function parserTables(ckb: CompiledKb): ParserTables {
     severity: new Map(Object.entries(q.severity_words)), laterality: new Map(Object.entries(q.laterality)),
     durationUnits: new Map(Object.entries(q.duration_units)), numberWords: new Map(Object.entries(q.number_words)),
     sexWords: new Map(Object.entries(q.sex_words)),
+    ...(q.dependant_age_pre?.length ? { dependantAgeRe: new RegExp(`\\b(?:${q.dependant_age_pre.map(escapeRegExp).join('|')})\\s+(?:my|our|his|her|their|a|an)\\s+$`) } : {}),
     stopwords: new Set(q.stopwords), difficulty: new Set(q.difficulty_words ?? []), privative: new Map(Object.entries(q.privative_words ?? {})), episodic: new Set(q.episodic_words ?? []), episodeLength: new Set(q.episode_length_words ?? []), keepAsWritten: new Set([...q.stopwords, ...(q.not_misspellings ?? [])]), clauseBreakers: new Set(q.clause_breakers), imaging: new Set(q.imaging_words ?? []), upperAbbreviations: new Map(Object.entries(q.upper_abbreviations ?? {}).map(([k, v]) => [k, v.split(' ')])), upperNotBefore: new Set(q.upper_abbreviations_not_before ?? []),
     composers: [{ cues: q.pain_words, templates: q.pain_compose }, ...(q.compose ?? [])].map((c) => ({ cues: new Set(c.cues), templates: c.templates.map((p) => p.split(/\s+/)) })),
     labRes: (q.lab_readings ?? []).flatMap((l) => l.patterns.map((r) => ({
@@ -337,7 +338,7 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   }
   // 1a. a feeling verb carries over "and"/"or" to the next adjective ("I feel tired and weak": "feel weak")
   sharedFeelingVerb(ckb, toks, matches);
-  sharedSubject(ckb, toks, matches);
+  sharedSubject(ckb, tables, toks, matches);
   // 1b. composed matches: a pain word anywhere in a sentence plus a body location ("pain in my lower back and hip",
   //     "flank (R)") is looked up as "<location> pain" through the same vocabulary; likewise swelling and rash
   composeMatches(ckb, tables, toks, matches);
@@ -529,37 +530,58 @@ function sharedFeelingVerb(ckb: CompiledKb, toks: Tok[], matches: Match[]): void
 }
 
 /**
- * "my nose is runny and blocked", "my urine is cloudy and smells bad", "my eyes are red and itchy": a possessed
- * subject carries over "and" to the next predicate, read as "<subject> <verb> <predicate>", "<subject> <predicate>" or
- * "<predicate> <subject>" where the vocabulary has one; a reading of the predicate alone ("itchy") gives way to it.
+ * "my nose is runny and blocked", "my urine is cloudy and smells bad", "my eyes are red, itchy and watery": a possessed
+ * subject carries over "and" and over a comma list of short predicates, each read as "<subject> <verb> <predicate>",
+ * "<subject> <predicate>", "<predicate> <subject>" or a composition of its cue word with the subject as the site ("my
+ * knee is swollen, hot and painful": knee pain), where the vocabulary has one; a reading of the predicate alone
+ * ("itchy") gives way to it.
  */
-function sharedSubject(ckb: CompiledKb, toks: Tok[], matches: Match[]): void {
-  for (let a = 2; a + 1 < toks.length; a++) {
-    if (toks[a].t !== 'and' || toks[a + 1].clause !== toks[a].clause) continue;
-    // the subject: "my <noun> [<noun>]" then its verb, all in the clause of the "and"
+function sharedSubject(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches: Match[]): void {
+  for (let s = 1; s < toks.length; s++) {
+    if (toks[s].sent !== toks[s - 1].sent || toks[s].t === 'and' || toks[s].t === 'or') continue;
+    const afterAnd = toks[s - 1].t === 'and' && toks[s].clause === toks[s - 1].clause;
+    // a predicate opens after "and" or opens a comma item ("…, hot and painful")
+    if (!afterAnd && toks[s].clause === toks[s - 1].clause) continue;
+    // the subject: "my <noun> [<noun>]" then its verb
     let subj = -1, verb = -1;
-    for (let p = a - 1; p >= Math.max(0, a - SUBJECT_REACH) && toks[p].clause === toks[a].clause; p--) {
+    for (let p = s - (afterAnd ? 2 : 1); p >= Math.max(0, s - 1 - SUBJECT_REACH) && toks[p].sent === toks[s].sent; p--) {
       if (toks[p].t === 'and' || toks[p].t === 'or') break;
       if (POSSESSIVES.has(toks[p].t)) { subj = p + 1; break; }
     }
     if (subj < 0) continue;
-    for (let v = subj + 1; v < Math.min(a, subj + 3); v++) if (CLAUSE_VERBS.has(toks[v].w) || FEELING_VERBS.has(toks[v].t)) { verb = v; break; }
+    for (let v = subj + 1; v < Math.min(s, subj + 3) && toks[v].clause === toks[subj].clause; v++) if (CLAUSE_VERBS.has(toks[v].w) || FEELING_VERBS.has(toks[v].t)) { verb = v; break; }
     if (verb < 0) continue;
-    const subject = toks.slice(subj, verb).map((tk) => tk.t), after: string[] = [];
-    for (let k = a + 1; k < Math.min(toks.length, a + 1 + SUBJECT_PREDICATE_WORDS) && toks[k].clause === toks[a].clause && toks[k].t !== 'and'; k++) after.push(toks[k].t);
+    // across commas only a list of short modifiers, with no new subject, negation or word of normality
+    if (toks[s].clause !== toks[subj].clause && !modifierList(tables, toks, subj, s)) continue;
+    const written = toks.slice(subj, verb).map((tk) => tk.t);
+    // "my left breast is red, hot and painful": the site with and without its side
+    const bare = written.filter((w) => !tables.laterality.has(w));
+    const subjects = bare.length && bare.length < written.length ? [written, bare] : [written];
+    const after: string[] = [];
+    for (let k = s; k < Math.min(toks.length, s + SUBJECT_PREDICATE_WORDS) && toks[k].clause === toks[s].clause && toks[k].t !== 'and'; k++) after.push(toks[k].t);
     let best: { n: number; ids: string[] } | undefined;
-    const tryPath = (head: string[], tail: string[], n: number) => {
-      const e = trieLongest(ckb, [...head, ...tail]);
-      if (e && e.n === head.length + tail.length && (!best || n > best.n)) best = { n, ids: e.ids };
+    const tryPath = (path: string[], n: number) => {
+      const e = trieLongest(ckb, path);
+      if (e && e.n === path.length && (!best || n > best.n)) best = { n, ids: e.ids };
     };
     for (let n = after.length; n >= 1; n--) {
-      tryPath([...subject, toks[verb].t], after.slice(0, n), n);
-      tryPath(subject, after.slice(0, n), n);
-      tryPath(after.slice(0, n), subject, n);
+      const pred = after.slice(0, n);
+      for (const subject of subjects) {
+        tryPath([...subject, toks[verb].t, ...pred], n);
+        tryPath([...subject, ...pred], n);
+        tryPath([...pred, ...subject], n);
+      }
+    }
+    // a one-word predicate that is a composer's cue, with the subject as its site ("painful" + knee: knee pain)
+    if (!best) {
+      for (const c of tables.composers) {
+        if (!c.cues.has(after[0])) continue;
+        for (const tpl of c.templates) for (const subject of subjects) tryPath(tpl.flatMap((w) => (w === '{loc}' ? subject : [w])), 1);
+      }
     }
     if (!best) continue;
     // the predicate's own reading gives way when it lies inside the new one (not when one only overlaps it)
-    const lo = a + 1, hi = a + best.n;
+    const lo = s, hi = s + best.n - 1;
     if (matches.some((m) => m.i <= hi && m.i + m.n - 1 >= lo && !(m.i >= lo && m.i + m.n - 1 <= hi))) continue;
     yieldTo(matches, (m) => m.i >= lo && m.i + m.n - 1 <= hi);
     matches.push({ i: lo, n: best.n, ids: best.ids, repaired: false });
@@ -912,6 +934,11 @@ function modifierList(tables: ParserTables, toks: Tok[], j: number, cue: number)
   for (let k = j + 1; k < cue; k++) if (negatingWord(tables, toks[k].w) || NORMAL_WORDS.has(toks[k].t)) return false;
   return segStart < 0 || cue - segStart < MODIFIER_LIST_ITEM + 2;
 }
+/** whether the words from `k` say that the site before them is well: "is fine", "feels ok", "normal" */
+function saidWell(toks: Tok[], k: number): boolean {
+  if (k < toks.length && k > 0 && toks[k].clause === toks[k - 1].clause && CLAUSE_VERBS.has(toks[k].w)) k++;
+  return k < toks.length && k > 0 && toks[k].clause === toks[k - 1].clause && NORMAL_WORDS.has(toks[k].t) && toks[k].t !== 'better';
+}
 /** predicate words that say a body part is well ("my throat is fine") */
 const NORMAL_WORDS = new Set(['fine', 'ok', 'okay', 'normal', 'well', 'good', 'better']);
 /** words in one item of a comma list of modifiers ("red, hot and swollen", "swollen, very painful") */
@@ -983,6 +1010,8 @@ function composeMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matc
           let free = true;
           for (let k = j; k < j + n; k++) if (covered[k] || cue[k] || !ckb.vocabularyTokens.has(toks[k].t)) { free = false; break; }
           if (!free) continue;
+          // "my knee is fine, painful elbow": a site said to be well is not where the complaint is
+          if (saidWell(toks, j + n)) continue;
           for (let ci = 0; ci < composers.length && !covered[j]; ci++) {
             if (dist[ci] !== nearest) continue;
             for (const tpl of composers[ci].templates) {
@@ -1309,6 +1338,10 @@ const AGE_RES: [RegExp, number, boolean][] = [
   [/\b(?:i am|i'm|im)\s+(\d{1,3})(?!\s*and a half)(?=\s*(?:$|[,.;!)]|and\b|but\b|so\b|with\b|now\b|too\b|(?:years?|yrs?)\b|y\/?o\b))/, 1, false],
 ];
 
+/** characters before an age searched for a verb of caring ("looking after my …") */
+const DEPENDANT_CUE_REACH = 40;
+const THIRD_PERSON = /\b(?:he|she|his|him|her|hers|he's|she's|hes|shes)\b/;
+
 function readDemographics(tables: ParserTables, lower: string): { age?: number; sex?: 'male' | 'female' } {
   const out: { age?: number; sex?: 'male' | 'female' } = {};
   // the first strong age written is the patient's ("27F breastfeeding, baby 5 weeks old"); else the first weak one
@@ -1318,6 +1351,9 @@ function readDemographics(tables: ParserTables, lower: string): { age?: number; 
       if (isStrong !== strong) continue;
       const m = re.exec(lower);
       if (!m || m.index >= at) continue;
+      // "breastfeeding my 3 week old … my breast is red": the age of someone the writer cares for, unless the text
+      // goes on about that someone ("… and he keeps vomiting", "looking after my 80 year old mum, she is confused")
+      if (strong && tables.dependantAgeRe?.test(lower.slice(Math.max(0, m.index - DEPENDANT_CUE_REACH), m.index)) && !THIRD_PERSON.test(lower.slice(m.index + m[0].length))) continue;
       const a = Number(m[1]) * scale;
       if (a >= 0 && a <= 120) { out.age = Math.round(a * 100) / 100; at = m.index; }
     }
