@@ -599,3 +599,24 @@ test('a birth written as time ago is read as days, whatever words follow the num
   assert.equal(find('She gave birth 2 weeks ago.').deliveryDays, 14);
   assert.equal(find('My sister had a baby 3 weeks ago.').deliveryDays, undefined);
 });
+
+test('result marks: "+ve" and a closing "+++" are positive, "-ve" negates; "+" between words stays "and"', () => {
+  const dip = find('Urine dip: nit +ve, leuks +++, ketones -ve.');
+  assert.equal(state(dip, 'urine_nitrites_positive')?.present, true);
+  assert.equal(state(dip, 'urine_leucocytes_positive')?.present, true);
+  assert.equal(state(dip, 'lice_or_nits_seen'), undefined, '"nit" in a urine result is no head lice');
+  // an eponym before a mark is the sign
+  assert.equal(state(find("Murphy's +ve"), 'murphys_sign')?.present, true);
+  assert.equal(state(find("Murphy's -ve"), 'murphys_sign')?.present, false);
+  assert.equal(state(find('UPT -ve'), 'positive_pregnancy_test')?.present ?? false, false);
+  assert.deepEqual(find('eating + drinking ok').findings, []);
+});
+
+test('clinicians\' fractions of time: 2/7 days, 3/52 weeks, 6/12 months; an 18/12 boy; never a date or a score', () => {
+  assert.equal(state(find('cough 2/7'), 'cough')?.duration_hours, 48);
+  assert.equal(state(find('cough x 3/52'), 'cough')?.duration_hours, 504);
+  assert.equal(state(find('seen on 2/7/2025 with cough'), 'cough')?.duration_hours, undefined);
+  assert.equal(find('mum of 18/12 boy, D+V 2/7').age, 1.5);
+  assert.equal(find('31F LMP 8/52 ago').lmpDays, 56);
+  assert.equal(state(find('chest pain 7/10'), 'chest_pain')?.severity, 7);
+});

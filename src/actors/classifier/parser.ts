@@ -249,7 +249,43 @@ function tokenizeWithOffsets(ckb: CompiledKb, tables: ParserTables, lower: strin
     }
     word(from ? w.slice(from) : w, start + from);
   }
-  return toks;
+  return resultMarks(ckb, lower, toks);
+}
+
+/**
+ * Clinicians' result marks: "+ve" and a run of "+" closing its clause ("leuks +++", "blood +") read as "positive", "-ve"
+ * as "negative" ("Murphy's -ve"); "+" between words stays "and" ("eating + drinking"). A sign's eponym before a mark
+ * is the sign ("Kernig's +ve": Kernig's sign).
+ */
+function resultMarks(ckb: CompiledKb, lower: string, toks: Tok[]): Tok[] {
+  if (!lower.includes('+') && !lower.includes('ve')) return toks;
+  const out: Tok[] = [];
+  for (let k = 0; k < toks.length; k++) {
+    const tk = toks[k];
+    if (tk.t === '+') {
+      let e = k;
+      while (e + 1 < toks.length && toks[e + 1].t === '+' && toks[e + 1].clause === tk.clause) e++;
+      const ve = e + 1 < toks.length && toks[e + 1].t === 've' && toks[e + 1].start - toks[e].end <= 1;
+      const closes = e + 1 >= toks.length || toks[e + 1].clause !== tk.clause;
+      if ((ve || closes) && out.length && out[out.length - 1].clause === tk.clause) {
+        out.push({ ...tk, t: 'positive', w: 'positive', end: ve ? toks[e + 1].end : toks[e].end });
+        k = ve ? e + 1 : e;
+        continue;
+      }
+    } else if (tk.t === 've' && tk.start > 0 && lower[tk.start - 1] === '-' && (tk.start < 2 || !/[a-z0-9]/.test(lower[tk.start - 2]))) {
+      out.push({ ...tk, t: 'negative', w: 'negative', start: tk.start - 1 });
+      continue;
+    }
+    out.push(tk);
+  }
+  // "Murphy's +ve": the eponym's sign, where the vocabulary names it so
+  for (let k = out.length - 2; k >= 0; k--) {
+    const next = out[k + 1].t;
+    if ((next !== 'positive' && next !== 'negative') || out[k + 1].clause !== out[k].clause) continue;
+    const node = ckb.trie.next.get(out[k].t);
+    if (node?.next.has('sign') && !node.entry) out.splice(k + 1, 0, { ...out[k], t: 'sign', w: 'sign' });
+  }
+  return out;
 }
 
 const NEG_WINDOW = 14;
@@ -434,7 +470,8 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
     const after = m.i + m.n;
     // "heart disease in her father": a family cue right after the phrase
     if (context === 'patient' && after < toks.length && toks[after].sent === sent && famPost[after]) context = 'family';
-    for (let k = after; k < Math.min(toks.length, after + 2); k++) if (toks[k].sent === sent && negPost[k]) negated = true;
+    // (within its span: "leuks +++, ketones -ve" negates the ketones only; a colon parts no span: "fever: negative")
+    for (let k = after; k < Math.min(toks.length, after + 2); k++) if (toks[k].span === toks[after - 1].span && negPost[k]) negated = true;
     // a question or label answered "no" ("Chest pain? No.", "Recent travel: N")
     if (!negated && answeredNo.some(([a, b]) => toks[m.i].start >= a && toks[m.i].start < b)) negated = true;
 
@@ -637,6 +674,11 @@ function durationEndingAt(tables: ParserTables, toks: Tok[], k: number): number 
   // "x5d", "3wks", "48h": a number and its unit written as one word
   const joined = JOINED_DURATION_RE.exec(tk.t);
   if (joined) { const u = tables.durationUnits.get(joined[2]); if (u !== undefined) return Number(joined[1]) * u; }
+  // "2/7", "3/52", "6/12": days, weeks and months in clinicians' notation (a date "2/7/2025" is none)
+  if (k >= 2 && toks[k - 1].t === '/' && toks[k - 1].start === toks[k - 2].end && tk.start === toks[k - 1].end && !(toks[k + 1]?.t === '/' && toks[k + 1].start === tk.end)) {
+    const u = tables.durationUnits.get(`/${tk.t}`), n = numberValue(tables, toks[k - 2].t);
+    if (u !== undefined && n !== undefined && !(k >= 3 && toks[k - 3].t === '/' && toks[k - 3].end === toks[k - 2].start)) return n * u;
+  }
   const unit = tables.durationUnits.get(tk.t);
   if (unit === undefined || tk.t.length < 2 || k === 0 || toks[k - 1].sent !== tk.sent) return undefined;
   // "3 times a day": a rate, not a duration
@@ -1329,6 +1371,9 @@ const AGE_RES: [RegExp, number, boolean][] = [
   [/\b(\d{1,3})\s*(?:-|\s)?\s*(?:y\/o|yo|y\.o\.?|yrs?\.? old|years? old|year-old|yr-old|years?-old|y old|yoa)\b/, 1, true],
   [/\b(\d{1,2})\s*(?:-|\s)?\s*(?:months?[- ]old|mo[- ]old|m\/o|mos? old)\b/, 1 / 12, true],
   [/\b(\d{1,2})\s*(?:-|\s)?\s*(?:weeks?[- ]old|wk[- ]old)\b/, 1 / 52, true],
+  // "18/12 boy", "6/52 old baby": months and weeks in clinicians' notation, before a word for the child
+  [/\b(\d{1,2})\/12(?![\d/])(?=\s*(?:old|boy|girl|baby|infant|child|toddler|son|daughter|male|female|m\b|f\b))/, 1 / 12, true],
+  [/\b(\d{1,2})\/52(?![\d/])(?=\s*(?:old|boy|girl|baby|infant|son|daughter|male|female|m\b|f\b))/, 1 / 52, true],
   [/\b(\d{1,2})\s*(?:-|\s)?\s*(?:days?[- ]old)\b/, 1 / 365, true],
   // "27F", "45M": a sex letter joined to the number
   [/\b(\d{1,3})(?:m|f)\b/, 1, true],
