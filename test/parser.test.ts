@@ -620,3 +620,11 @@ test('clinicians\' fractions of time: 2/7 days, 3/52 weeks, 6/12 months; an 18/1
   assert.equal(find('31F LMP 8/52 ago').lmpDays, 56);
   assert.equal(state(find('chest pain 7/10'), 'chest_pain')?.severity, 7);
 });
+
+test('each adjective of a list before a noun is read with the noun: "black, sticky stools" is melaena', () => {
+  assert.equal(state(find('He has passed black, sticky, foul-smelling stools three times'), 'melaena')?.present, true);
+  assert.equal(state(find('red, swollen, itchy eyes'), 'red_eye')?.present, true);
+  assert.equal(state(find('no black, tarry stools'), 'melaena')?.present, false);
+  // items of a list of complaints are no adjectives of the last one
+  assert.deepEqual(find('chest pain, back pain').findings.map((f) => f.id).sort(), ['back_pain', 'chest_pain']);
+});

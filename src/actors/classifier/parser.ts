@@ -375,6 +375,7 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   // 1a. a feeling verb carries over "and"/"or" to the next adjective ("I feel tired and weak": "feel weak")
   sharedFeelingVerb(ckb, toks, matches);
   sharedSubject(ckb, tables, toks, matches);
+  adjectiveList(ckb, toks, matches);
   // 1b. composed matches: a pain word anywhere in a sentence plus a body location ("pain in my lower back and hip",
   //     "flank (R)") is looked up as "<location> pain" through the same vocabulary; likewise swelling and rash
   composeMatches(ckb, tables, toks, matches);
@@ -624,6 +625,39 @@ function sharedSubject(ckb: CompiledKb, tables: ParserTables, toks: Tok[], match
     matches.push({ i: lo, n: best.n, ids: best.ids, repaired: false });
   }
 }
+/**
+ * "black, sticky, foul-smelling stools", "dry, itchy and scaly skin": each adjective of a list before a noun is read
+ * with that noun ("black stools") where the vocabulary has the pair; the adjective next to the noun is read as usual.
+ */
+function adjectiveList(ckb: CompiledKb, toks: Tok[], matches: Match[]): void {
+  const covered = coveredTokens(toks, matches);
+  for (let e = 2; e < toks.length; e++) {
+    // e: the noun phrase's first word, right after the list's last adjective in the same clause
+    if (toks[e - 1].clause !== toks[e].clause || toks[e - 1].sent !== toks[e].sent) continue;
+    const noun: string[] = [];
+    for (let k = e; k < Math.min(toks.length, e + ADJECTIVE_NOUN_WORDS) && toks[k].clause === toks[e].clause; k++) noun.push(toks[k].t);
+    // the list: one word per item, items parted by commas or "and"/"or"
+    let item = e - 1;
+    for (let n = 0; n < ADJECTIVE_LIST_ITEMS; n++) {
+      let prev = item - 1;
+      if (prev >= 0 && (toks[prev].t === 'and' || toks[prev].t === 'or') && toks[prev].clause === toks[item].clause) prev--;
+      else if (prev >= 0 && toks[prev].clause === toks[item].clause) break;
+      if (prev < 0 || toks[prev].sent !== toks[e].sent) break;
+      // an item of one word only: the word before it opens the list or ends another clause
+      if (item - prev > 2 || (item - prev === 1 && toks[prev].span === toks[item].span)) break;
+      item = prev;
+      if (covered[item]) continue;
+      const hit = trieLongest(ckb, [toks[item].t, ...noun]);
+      if (!hit || hit.n < 2) continue;
+      matches.push({ i: item, n: 1, ids: hit.ids, repaired: toks[item].repaired });
+      covered[item] = 1;
+    }
+  }
+}
+/** items walked back in an adjective list, and words of the noun phrase tried after it */
+const ADJECTIVE_LIST_ITEMS = 3;
+const ADJECTIVE_NOUN_WORDS = 3;
+
 /** Removes the matches `drop` picks, from `matches` and from any other list of them (`also`) */
 function yieldTo(matches: Match[], drop: (m: Match) => boolean, also?: Match[]): void {
   for (const list of also ? [matches, also] : [matches]) for (let x = list.length - 1; x >= 0; x--) if (drop(list[x])) list.splice(x, 1);
