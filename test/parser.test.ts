@@ -547,6 +547,9 @@ test('a possessed subject carries over a comma list of short predicates, compose
   assert.equal(state(find('my knee is swollen, I feel painful'), 'knee_pain'), undefined);
   assert.equal(state(find('my knee is fine, painful elbow'), 'knee_pain'), undefined);
   assert.equal(state(find('my knee is swollen, not painful'), 'knee_pain')?.present ?? false, false);
+  // "the" opening a clause opens a subject too ("The foot is pale and cold": a cold limb)
+  assert.equal(state(find('The foot is pale and cold compared with the other one.'), 'cold_pale_limb')?.present, true);
+  assert.equal(state(find('The eye is red and watery.'), 'eye_watering')?.present, true);
 });
 
 test('capital-only abbreviations: "HA" is a headache, "ha" is not; "N+V" is nausea and vomiting; CKD3 is kidney disease', () => {

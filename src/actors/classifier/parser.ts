@@ -578,17 +578,19 @@ function sharedSubject(ckb: CompiledKb, tables: ParserTables, toks: Tok[], match
   for (let s = 1; s < toks.length; s++) {
     if (toks[s].sent !== toks[s - 1].sent || toks[s].t === 'and' || toks[s].t === 'or') continue;
     const afterAnd = toks[s - 1].t === 'and' && toks[s].clause === toks[s - 1].clause;
-    // a predicate opens after "and" or opens a comma item ("…, hot and painful")
-    if (!afterAnd && toks[s].clause === toks[s - 1].clause) continue;
-    // the subject: "my <noun> [<noun>]" then its verb
+    // a predicate opens after "and", opens a comma item ("…, hot and painful") or follows its subject's verb ("her foot
+    // is pale": a pale foot, not pallor)
+    const afterVerb = !afterAnd && toks[s].clause === toks[s - 1].clause && CLAUSE_VERBS.has(toks[s - 1].w);
+    if (!afterAnd && !afterVerb && toks[s].clause === toks[s - 1].clause) continue;
+    // the subject: "my <noun> [<noun>]" (or "the …" opening its clause) then its verb
     let subj = -1, verb = -1;
-    for (let p = s - (afterAnd ? 2 : 1); p >= Math.max(0, s - 1 - SUBJECT_REACH) && toks[p].sent === toks[s].sent; p--) {
+    for (let p = s - (afterAnd || afterVerb ? 2 : 1); p >= Math.max(0, s - 1 - SUBJECT_REACH) && toks[p].sent === toks[s].sent; p--) {
       if (toks[p].t === 'and' || toks[p].t === 'or') break;
-      if (POSSESSIVES.has(toks[p].t)) { subj = p + 1; break; }
+      if (POSSESSIVES.has(toks[p].t) || (toks[p].t === 'the' && (p === 0 || toks[p - 1].clause !== toks[p].clause))) { subj = p + 1; break; }
     }
     if (subj < 0) continue;
     for (let v = subj + 1; v < Math.min(s, subj + 3) && toks[v].clause === toks[subj].clause; v++) if (CLAUSE_VERBS.has(toks[v].w) || FEELING_VERBS.has(toks[v].t)) { verb = v; break; }
-    if (verb < 0) continue;
+    if (verb < 0 || (afterVerb && verb !== s - 1)) continue;
     // across commas only a list of short modifiers, with no new subject, negation or word of normality
     if (toks[s].clause !== toks[subj].clause && !modifierList(tables, toks, subj, s)) continue;
     const written = toks.slice(subj, verb).map((tk) => tk.t);
