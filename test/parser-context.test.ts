@@ -24,3 +24,12 @@ test('a habit followed by a stop cue is its past form ("smoking history but quit
   assert.equal(state(find('He smokes 20 a day and has stopped his statin.'), 'smoker')?.present, true, 'a stop cue with an object of its own');
   for (const f of ckb.kb.findings) for (const x of f.past_of ?? []) assert.equal(ckb.pastOf.get(x), f.id);
 });
+
+test('a negated list stops where the history starts, unless "or" closes the list with it', () => {
+  const state = (text: string, id: string) => parseText(ckb, text).findings.find((f) => f.id === id)?.present;
+  assert.equal(state('No fever, PMH asthma', 'hx_asthma'), true);
+  assert.equal(state('Denies chest pain, history of MI', 'hx_coronary_artery_disease'), true);
+  assert.equal(state('No fever, PMH asthma', 'fever'), false);
+  assert.equal(state('She has no fever, redness, locking or history of injury', 'trauma_recent'), false);
+  assert.equal(state('no fever, no history of asthma', 'hx_asthma'), false);
+});

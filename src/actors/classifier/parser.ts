@@ -442,6 +442,9 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
         // "bruising without trauma, difficulty rising from a chair, and muscle wasting": "without" reaches past a
         // comma only into a list that closes with "or" ("without fever, chills or sweats")
         if (toks[k].t === 'without' && toks[k].clause !== toks[m.i].clause && !orClosesList(toks, k, m.i)) break;
+        // "No fever, PMH asthma", "denies chest pain, history of MI": a history cue in a later clause starts the history,
+        // out of the list ("no fever, rash or history of injury" is still one list, closed by "or")
+        if (toks[k].clause !== toks[m.i].clause && !orClosesList(toks, k, m.i) && historyCueIn(hist, toks, k + neg[k], m.i)) break;
         negated = true;
         negAt = k;
         // "denies any other joint pain": the other ones only; the one described is there, so nothing is said of it
@@ -458,7 +461,12 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
         for (let j = k - 1; j >= Math.max(0, k - 4) && toks[j].sent === sent; j--) if (fam[j]) { context = 'family'; break; }
         if (context === 'family') break;
         // "no history of X", "no known allergies": a negation right before the history cue negates the finding
-        for (let j = k - 1; j >= Math.max(0, k - 2); j--) if (neg[j] && toks[j].sent === sent) negated = true;
+        for (let j = k - 1; j >= Math.max(0, k - 2); j--) if (neg[j] && toks[j].clause === toks[k].clause) negated = true;
+        // "no fever, redness, locking or history of injury": a history cue inside a negated list closed by "or"
+        for (let j = k - 1, d = dist; !negated && j >= 0 && toks[j].sent === sent && d < NEG_WINDOW; j--, d++) {
+          if ((brk[j] && !neg[j]) || SUBJECT_PRONOUNS.has(toks[j].w)) break;
+          if (neg[j]) { if (toks[j].clause === toks[k].clause || orClosesList(toks, j, m.i)) negated = true; break; }
+        }
         if (!negated) context = 'history';
         break;
       }
@@ -808,6 +816,12 @@ function afterDifficulty(tables: ParserTables, toks: Tok[], k: number): boolean 
  * The list a cue opens past its own clause closes with "or" (before an "and" does): "without nausea, vomiting, or
  * photophobia". An "or" inside the cue's own clause ("without fever or chills, developed a rash") closes nothing.
  */
+/** a history cue starting in toks[from, to], in a later clause than `from - 1` */
+function historyCueIn(hist: Int8Array, toks: Tok[], from: number, to: number): boolean {
+  for (let j = from; j <= to && j < toks.length; j++) if (hist[j] && toks[j].clause !== toks[from - 1].clause) return true;
+  return false;
+}
+
 function orClosesList(toks: Tok[], cue: number, item: number): boolean {
   for (let k = cue + 1; k < toks.length && toks[k].sent === toks[cue].sent; k++) {
     if (toks[k].clause === toks[cue].clause) continue;
