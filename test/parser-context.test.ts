@@ -33,3 +33,11 @@ test('a negated list stops where the history starts, unless "or" closes the list
   assert.equal(state('She has no fever, redness, locking or history of injury', 'trauma_recent'), false);
   assert.equal(state('no fever, no history of asthma', 'hx_asthma'), false);
 });
+
+test('"and" with a verb of its own ends a negation without a comma: "lost weight without trying and feels tired"', () => {
+  const present = (text: string, id: string) => parseText(ckb, text).findings.find((f) => f.id === id)?.present;
+  assert.equal(present('He has lost 6 kg without trying and feels tired.', 'fatigue'), true);
+  assert.equal(present('no cough and has a fever', 'fever'), true);
+  assert.equal(present('no cough and has a fever', 'cough'), false);
+  assert.equal(present('no fever, chills and night sweats', 'night_sweats'), false);
+});

@@ -631,3 +631,23 @@ test('each adjective of a list before a noun is read with the noun: "black, stic
   // items of a list of complaints are no adjectives of the last one
   assert.deepEqual(find('chest pain, back pain').findings.map((f) => f.id).sort(), ['back_pain', 'chest_pain']);
 });
+
+test('a result mark or word ends its result: "leuks ++ nit neg blood +" is three results', () => {
+  const r = find('dip: leuks ++ nit negative blood +');
+  assert.equal(state(r, 'urine_leucocytes_positive')?.present, true);
+  assert.equal(state(r, 'urine_nitrites_positive')?.present ?? false, false);
+  assert.equal(state(find('leuks 2+ nit neg'), 'urine_leucocytes_positive')?.present, true);
+  // "negative for" stays a negation cue
+  assert.equal(state(find('negative for fever or chills'), 'chills')?.present, false);
+});
+
+test('capital-only negative abbreviations and "non" inside a loose match: NKDA, "abdo SNT", "abdo soft non tender"', () => {
+  assert.equal(state(find('PMHx nil. NKDA.'), 'hx_drug_allergy')?.present, false);
+  for (const text of ['abdo SNT', 'abdo soft non tender']) assert.equal(find(text).findings.some((f) => f.present), false, text);
+});
+
+test('an arrow between words is "radiating to"; a list adjective is tried with its noun without the side', () => {
+  assert.equal(state(find('R loin pain → groin'), 'loin_to_groin_pain')?.present, true);
+  assert.equal(state(find('CP -> L arm, sweaty'), 'chest_pain_radiating_left_arm')?.present, true);
+  assert.equal(state(find('a cold, pale, painful right leg'), 'cold_pale_limb')?.present, true);
+});

@@ -249,8 +249,29 @@ function tokenizeWithOffsets(ckb: CompiledKb, tables: ParserTables, lower: strin
     }
     word(from ? w.slice(from) : w, start + from);
   }
-  return resultMarks(ckb, lower, toks);
+  return arrows(original, resultMarks(ckb, lower, toks));
 }
+
+/** "loin pain → groin", "CP -> L arm": an arrow between two words reads as "radiating to" */
+function arrows(original: string, toks: Tok[]): Tok[] {
+  if (!original.includes('→') && !original.includes('->')) return toks;
+  const out: Tok[] = [];
+  for (let k = 0; k < toks.length; k++) {
+    out.push(toks[k]);
+    const next = toks[k + 1];
+    if (!next || next.sent !== toks[k].sent) continue;
+    const gap = original.slice(toks[k].end, next.start);
+    const at = gap.includes('→') ? gap.indexOf('→') : gap.indexOf('->');
+    if (at < 0 || /[,;:()]/.test(gap)) continue;
+    const start = toks[k].end + at, end = start + (gap.includes('→') ? 1 : 2);
+    out.push({ ...next, t: 'radiating', w: 'radiating', start, end }, { ...next, t: 'to', w: 'to', start, end });
+  }
+  return out;
+}
+
+/** how far a result mark moves the clause and span numbers of the words after it (past any count a text could reach) */
+const MARK_PARTS = 1 << 20;
+const RESULT_WORDS = new Set(['positive', 'negative', 'neg', 'pos']);
 
 /**
  * Clinicians' result marks: "+ve" and a run of "+" closing its clause ("leuks +++", "blood +") read as "positive", "-ve"
@@ -260,23 +281,31 @@ function tokenizeWithOffsets(ckb: CompiledKb, tables: ParserTables, lower: strin
 function resultMarks(ckb: CompiledKb, lower: string, toks: Tok[]): Tok[] {
   if (!lower.includes('+') && !lower.includes('ve')) return toks;
   const out: Tok[] = [];
+  // a mark ends its result as a comma would ("leuks ++ nit neg blood +": three results); later words move on by this
+  let parted = 0;
   for (let k = 0; k < toks.length; k++) {
-    const tk = toks[k];
+    const tk = parted ? { ...toks[k], clause: toks[k].clause + parted, span: toks[k].span + parted } : toks[k];
     if (tk.t === '+') {
       let e = k;
-      while (e + 1 < toks.length && toks[e + 1].t === '+' && toks[e + 1].clause === tk.clause) e++;
+      while (e + 1 < toks.length && toks[e + 1].t === '+' && toks[e + 1].clause === toks[k].clause) e++;
       const ve = e + 1 < toks.length && toks[e + 1].t === 've' && toks[e + 1].start - toks[e].end <= 1;
-      const closes = e + 1 >= toks.length || toks[e + 1].clause !== tk.clause;
-      if ((ve || closes) && out.length && out[out.length - 1].clause === tk.clause) {
+      const closes = e + 1 >= toks.length || toks[e + 1].clause !== toks[k].clause;
+      // "leuks ++ nit neg", "leuks 2+": two or more pluses, or a grade joined to its plus, are a result too
+      const graded = e > k || (k > 0 && /^[1-4]$/.test(toks[k - 1].t) && toks[k - 1].end === tk.start);
+      if ((ve || closes || graded) && out.length && out[out.length - 1].clause === tk.clause) {
         out.push({ ...tk, t: 'positive', w: 'positive', end: ve ? toks[e + 1].end : toks[e].end });
         k = ve ? e + 1 : e;
+        if (!closes || ve) parted += MARK_PARTS;
         continue;
       }
     } else if (tk.t === 've' && tk.start > 0 && lower[tk.start - 1] === '-' && (tk.start < 2 || !/[a-z0-9]/.test(lower[tk.start - 2]))) {
       out.push({ ...tk, t: 'negative', w: 'negative', start: tk.start - 1 });
+      parted += MARK_PARTS;
       continue;
     }
     out.push(tk);
+    // "nit negative blood +": a result word ends its result too ("negative for …" is a negation cue, not a result)
+    if (RESULT_WORDS.has(tk.t) && k > 0 && toks[k + 1]?.t !== 'for' && toks[k + 1]?.clause === toks[k].clause) parted += MARK_PARTS;
   }
   // "Murphy's +ve": the eponym's sign, where the vocabulary names it so
   for (let k = out.length - 2; k >= 0; k--) {
@@ -375,7 +404,7 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   // 1a. a feeling verb carries over "and"/"or" to the next adjective ("I feel tired and weak": "feel weak")
   sharedFeelingVerb(ckb, toks, matches);
   sharedSubject(ckb, tables, toks, matches);
-  adjectiveList(ckb, toks, matches);
+  adjectiveList(ckb, tables, toks, matches);
   // 1b. composed matches: a pain word anywhere in a sentence plus a body location ("pain in my lower back and hip",
   //     "flank (R)") is looked up as "<location> pain" through the same vocabulary; likewise swelling and rash
   composeMatches(ckb, tables, toks, matches);
@@ -421,6 +450,8 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
       // "I'm not in the mood to eat, and swallowing is difficult": ", and" opening a clause with its own verb ends the
       // scope too ("no fever, chills, and night sweats" is still one list: no verb)
       if (k > 0 && toks[k - 1].clause !== toks[k].clause && clauseWithVerbAt(toks, k)) break;
+      // "lost 6 kg without trying and feels tired": "and" with a verb of its own ends it without a comma too
+      if (toks[k].t === 'and' && k + 1 < m.i && (CLAUSE_VERBS.has(toks[k + 1].w) || FEELING_VERBS.has(toks[k + 1].t))) break;
       // family and hypothetical cues count even inside another finding's phrase ("mother had diabetes")
       if (fam[k] && k + fam[k] <= m.i) { context = 'family'; break; }
       // "worried about this rash", "concerned about my cough": a possessive or demonstrative says the thing is there
@@ -631,7 +662,8 @@ function sharedSubject(ckb: CompiledKb, tables: ParserTables, toks: Tok[], match
     // the predicate's own reading gives way when it lies inside the new one (not when one only overlaps it)
     const lo = s, hi = s + best.n - 1;
     if (matches.some((m) => m.i <= hi && m.i + m.n - 1 >= lo && !(m.i >= lo && m.i + m.n - 1 <= hi))) continue;
-    yieldTo(matches, (m) => m.i >= lo && m.i + m.n - 1 <= hi);
+    // (the first predicate keeps its own reading too: "my hands were tingling" is tingling as well as numb hands)
+    if (!afterVerb) yieldTo(matches, (m) => m.i >= lo && m.i + m.n - 1 <= hi);
     matches.push({ i: lo, n: best.n, ids: best.ids, repaired: false });
   }
 }
@@ -639,11 +671,11 @@ function sharedSubject(ckb: CompiledKb, tables: ParserTables, toks: Tok[], match
  * "black, sticky, foul-smelling stools", "dry, itchy and scaly skin": each adjective of a list before a noun is read
  * with that noun ("black stools") where the vocabulary has the pair; the adjective next to the noun is read as usual.
  */
-function adjectiveList(ckb: CompiledKb, toks: Tok[], matches: Match[]): void {
+function adjectiveList(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches: Match[]): void {
   const covered = coveredTokens(toks, matches);
   for (let e = 2; e < toks.length; e++) {
     // e: the noun phrase's first word, right after the list's last adjective in the same clause
-    if (toks[e - 1].clause !== toks[e].clause || toks[e - 1].sent !== toks[e].sent) continue;
+    if (toks[e - 1].clause !== toks[e].clause || toks[e - 1].sent !== toks[e].sent || !adjectiveLike(toks[e - 1])) continue;
     const noun: string[] = [];
     for (let k = e; k < Math.min(toks.length, e + ADJECTIVE_NOUN_WORDS) && toks[k].clause === toks[e].clause; k++) noun.push(toks[k].t);
     // the list: one word per item, items parted by commas or "and"/"or"
@@ -656,13 +688,22 @@ function adjectiveList(ckb: CompiledKb, toks: Tok[], matches: Match[]): void {
       // an item of one word only: the word before it opens the list or ends another clause
       if (item - prev > 2 || (item - prev === 1 && toks[prev].span === toks[item].span)) break;
       item = prev;
-      if (covered[item]) continue;
-      const hit = trieLongest(ckb, [toks[item].t, ...noun]);
-      if (!hit || hit.n < 2) continue;
+      if (!adjectiveLike(toks[item])) break;
+      // an adjective read alone ("pale": pallor) gives way to its reading with the noun; a longer phrase does not
+      if (covered[item] && !matches.some((m) => m.i === item && m.n === 1)) continue;
+      // "a cold, pale, painful right leg": the noun with and without its side
+      const pair = (words: string[]) => { const h = trieLongest(ckb, [toks[item].t, ...words]); return h && h.n >= 2 ? h : undefined; };
+      const hit = pair(noun) ?? pair(noun.filter((w) => !tables.laterality.has(w)));
+      if (!hit) continue;
+      yieldTo(matches, (m) => m.i === item && m.n === 1);
       matches.push({ i: item, n: 1, ids: hit.ids, repaired: toks[item].repaired });
       covered[item] = 1;
     }
   }
+}
+/** a word that may be an adjective of a list: no determiner, possessive, pronoun, linking verb or number */
+function adjectiveLike(tk: Tok): boolean {
+  return !DETERMINERS.has(tk.t) && !ARTICLES.has(tk.t) && !SUBJECT_PRONOUNS.has(tk.w) && !CLAUSE_VERBS.has(tk.w) && !/^\d/.test(tk.t);
 }
 /** items walked back in an adjective list, and words of the noun phrase tried after it */
 const ADJECTIVE_LIST_ITEMS = 3;
@@ -912,6 +953,8 @@ function bagMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches:
       // words of a negation cue ("can't put on" weight)
       const inNegation = new Uint8Array(end - start);
       for (let k = start; k < end; k++) for (let x = k, n = tables.negPre.matchAt(toks, k); x < Math.min(end, k + n); x++) inNegation[x - start] = 1;
+      // "abdo soft non tender": "non" negates the word after it
+      for (let k = start; k < end; k++) if (toks[k].t === 'non') inNegation[k - start] = 1;
       // a bag may not take a modifier out of a phrase, nor add only a negation's words to a whole phrase ("can't put
       // on weight" is "put on weight" negated, not "can't put weight on" the leg)
       const misreadsPhrase = (stems: string[]) => {
