@@ -550,6 +550,12 @@ test('a possessed subject carries over a comma list of short predicates, compose
   // "the" opening a clause opens a subject too ("The foot is pale and cold": a cold limb)
   assert.equal(state(find('The foot is pale and cold compared with the other one.'), 'cold_pale_limb')?.present, true);
   assert.equal(state(find('The eye is red and watery.'), 'eye_watering')?.present, true);
+  // past an intensifier: "really tender" + calf is calf tenderness
+  assert.equal(state(find('my right calf has become swollen, warm and really tender'), 'calf_tenderness')?.present, true);
+});
+
+test('words the spelling repair leaves alone: "hides" is no "hives"', () => {
+  assert.equal(state(find('she cries and hides behind the sofa'), 'urticaria'), undefined);
 });
 
 test('capital-only abbreviations: "HA" is a headache, "ha" is not; "N+V" is nausea and vomiting; CKD3 is kidney disease', () => {

@@ -636,8 +636,14 @@ function sharedSubject(ckb: CompiledKb, tables: ParserTables, toks: Tok[], match
     // "my left breast is red, hot and painful": the site with and without its side
     const bare = written.filter((w) => !tables.laterality.has(w));
     const subjects = bare.length && bare.length < written.length ? [written, bare] : [written];
+    // the predicate's words past an intensifier ("really tender": tender)
     const after: string[] = [];
-    for (let k = s; k < Math.min(toks.length, s + SUBJECT_PREDICATE_WORDS) && toks[k].clause === toks[s].clause && toks[k].t !== 'and'; k++) after.push(toks[k].t);
+    let from = s;
+    for (let k = s; k < Math.min(toks.length, s + SUBJECT_PREDICATE_WORDS) && toks[k].clause === toks[s].clause && toks[k].t !== 'and'; k++) {
+      if (!after.length && INTENSIFIERS.has(toks[k].t)) { from = k + 1; continue; }
+      after.push(toks[k].t);
+    }
+    if (!after.length) continue;
     let best: { n: number; ids: string[] } | undefined;
     const tryPath = (path: string[], n: number) => {
       const e = trieLongest(ckb, path);
@@ -660,7 +666,7 @@ function sharedSubject(ckb: CompiledKb, tables: ParserTables, toks: Tok[], match
     }
     if (!best) continue;
     // the predicate's own reading gives way when it lies inside the new one (not when one only overlaps it)
-    const lo = s, hi = s + best.n - 1;
+    const lo = from, hi = from + best.n - 1;
     if (matches.some((m) => m.i <= hi && m.i + m.n - 1 >= lo && !(m.i >= lo && m.i + m.n - 1 <= hi))) continue;
     // (the first predicate keeps its own reading too: "my hands were tingling" is tingling as well as numb hands)
     if (!afterVerb) yieldTo(matches, (m) => m.i >= lo && m.i + m.n - 1 <= hi);
@@ -827,7 +833,7 @@ function endsCue(cues: Int8Array, toks: Tok[], k: number, sent: number): boolean
   return false;
 }
 
-const CLAUSE_VERBS = new Set(['is', 'are', 'was', 'were', 'has', 'have', 'had', 'feels', 'felt', 'hurts', 'hurt', 'aches', 'ached', 'gets', 'got', 'became', 'becomes', 'keeps', 'kept', 'started', 'seems', 'looks']);
+const CLAUSE_VERBS = new Set(['is', 'are', 'was', 'were', 'has', 'have', 'had', 'feels', 'felt', 'hurts', 'hurt', 'aches', 'ached', 'gets', 'got', 'became', 'becomes', 'keeps', 'kept', 'started', 'seems', 'looks', 'went', 'goes', 'turned', 'turns']);
 /** "and my throat has been itchy": a conjunction at `k` opening a clause with a possessed subject and its own verb */
 function newSubjectAt(toks: Tok[], k: number): boolean {
   if ((toks[k].t !== 'and' && toks[k].t !== 'but') || !POSSESSIVES.has(toks[k + 1]?.t ?? '')) return false;
