@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classify } from '../src/actors/classifier/classify.ts';
+import { finalizeEvidence } from '../src/actors/evidence.ts';
 import { checkKb } from '../src/kb/check.ts';
 import { realKb } from './helpers/kb.ts';
 
@@ -73,4 +74,22 @@ test('a birth is the patient\'s only: not a relative\'s, not a parcel\'s', () =>
 test('pack-years beside a past form do not remove a habit the clinician entered', () => {
   const e = classify(ckb, { text: 'Ex-smoker, 20 pack years. Cough.', patient: { risk_factors: ['smoker'] } }).evidence;
   assert.ok(e.present.has('smoker'));
+});
+
+test('combinations imply their compound finding: a fever under 3 months, a yellow newborn, bleeding while pregnant', () => {
+  const implied = ckb.findings.filter((f) => f.implied_by?.length);
+  assert.ok(implied.length >= 3, 'the vocabulary names combinations');
+  for (const f of implied) {
+    for (const r of f.implied_by!) {
+      const age = r.age_under !== undefined ? r.age_under / 2 : r.age_from !== undefined ? r.age_from + 1 : 30;
+      const ev = (present: string[], a?: number) => finalizeEvidence(ckb, { present: new Set(present), absent: new Set(), recognised: [], vitals: {}, unresolved: 0, ...(a !== undefined ? { age: a } : {}), ...(present.includes('pregnant') ? { sex: 'female' as const } : {}) });
+      assert.ok(ev(r.all, age).present.has(f.id), `${f.id} from ${r.all.join(' + ')} at age ${age}`);
+      // one part alone, or the age out of range, or unknown, implies nothing
+      if (r.all.length > 1) assert.ok(!ev(r.all.slice(1), age).present.has(f.id) || r.all.slice(1).some((id) => ckb.ancestors.get(id)?.includes(r.all[0])), `${f.id} without ${r.all[0]}`);
+      if (r.age_under !== undefined) assert.ok(!ev(r.all, r.age_under + 1).present.has(f.id) && !ev(r.all).present.has(f.id), `${f.id} past age ${r.age_under}`);
+    }
+  }
+  // through the text: a 6-week-old with a temperature of 38.5
+  const cl = classify(ckb, { text: 'A 6-week-old baby has a temperature of 38.5 and is feeding less.' });
+  assert.ok(cl.evidence.present.has('fever_young_infant'));
 });

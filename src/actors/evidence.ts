@@ -68,5 +68,15 @@ export function finalizeEvidence(ckb: CompiledKb, ev: Evidence): Evidence {
   if (ev.pregnant === true) ev.present.add(preg);
   const cannotBe = ev.sex === 'male' || (ev.age !== undefined && (ev.age < minAge || ev.age > maxAge));
   if (ev.pregnant === false || (cannotBe && ev.pregnant !== true)) { for (const x of [preg, ...(ckb.descendants.get(preg) ?? [])]) { ev.present.delete(x); if (ckb.findingById.has(x)) ev.absent.add(x); } }
+  // combinations: "a 6-week-old with a temperature of 38.5" has a fever in a young infant (not where the text said otherwise)
+  for (const f of ckb.findings) {
+    if (!f.implied_by || ev.present.has(f.id) || ev.absent.has(f.id)) continue;
+    const holds = f.implied_by.some((r) => r.all.every((id) => ev.present.has(id))
+      && (r.age_under === undefined || (ev.age !== undefined && ev.age < r.age_under))
+      && (r.age_from === undefined || (ev.age !== undefined && ev.age >= r.age_from)));
+    if (!holds) continue;
+    ev.present.add(f.id);
+    for (const a of ckb.ancestors.get(f.id) ?? []) { ev.present.add(a); ev.absent.delete(a); }
+  }
   return ev;
 }

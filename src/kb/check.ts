@@ -6,6 +6,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import type { KnowledgeBase } from './load.ts';
 import { tokenize, mapsTo } from './compile.ts';
+import { URGENCIES } from './schema.ts';
 
 export const SHARED_DATA_DIR = new URL('../../../shared/data/', import.meta.url);
 
@@ -98,6 +99,10 @@ export function checkKb(kb: KnowledgeBase, icd?: Set<string>): string[] {
       if (d.min_hours !== undefined && d.max_hours !== undefined && d.min_hours >= d.max_hours) problems.push(`finding ${f.id} (${where(f)}): duration min_hours must be below max_hours`);
     }
     if (f.kind === 'vital' && !f.vital) problems.push(`finding ${f.id}: kind vital without a vital comparison`);
+    for (const r of f.implied_by ?? []) {
+      for (const id of r.all) need(findings, id, 'finding (implied_by)', `finding ${f.id}`);
+      if (r.all.includes(f.id)) problems.push(`finding ${f.id}: implied by itself`);
+    }
   }
   for (const c of kb.conditions) {
     const ctx = `condition ${c.id} (${where(c)})`;
@@ -109,6 +114,12 @@ export function checkKb(kb: KnowledgeBase, icd?: Set<string>): string[] {
     }
     for (const r of c.risk_factors ?? []) need(findings, r.id, 'finding (risk factor)', ctx);
     for (const r of c.red_flags ?? []) need(redFlags, r, 'red flag', ctx);
+    for (const u of c.urgency_raised ?? []) {
+      for (const id of u.any_of ?? []) need(findings, id, 'finding (urgency raised)', ctx);
+      if (!u.any_of?.length && u.age_under === undefined && u.age_from === undefined) problems.push(`${ctx}: an urgency_raised entry says for whom`);
+      // URGENCIES runs from the most urgent down
+      if (URGENCIES.indexOf(u.to) >= URGENCIES.indexOf(c.urgency)) problems.push(`${ctx}: urgency_raised to ${u.to} is no raise from ${c.urgency}`);
+    }
     for (const t of [...c.treatments.first_line, ...(c.treatments.alternatives ?? [])]) {
       if (t.kind === 'drug' && !t.drug) problems.push(`${ctx}: drug treatment '${t.name}' names no drug id`);
       need(drugs, t.drug, 'drug', ctx);

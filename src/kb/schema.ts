@@ -48,6 +48,16 @@ export const Finding = Type.Object({
     max_hours: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
   }, { additionalProperties: false })),
   /**
+   * combinations that make this finding present when no phrase names it ("fever" in a patient under 3 months is a fever
+   * in a young infant; vaginal bleeding while pregnant is bleeding in pregnancy): all of `all` present, and the age
+   * below `age_under` / at least `age_from` years where given (an unknown age satisfies neither)
+   */
+  implied_by: Type.Optional(Type.Array(Type.Object({
+    all: Type.Array(Id, { minItems: 1 }),
+    age_under: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+    age_from: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+  }, { additionalProperties: false }))),
+  /**
    * P(finding | a condition that does not list it), where the model's default (2% for symptoms and signs, 10% for
    * history) is far from the truth: a sign that hardly occurs outside the conditions listing it (stridor)
    */
@@ -92,6 +102,18 @@ export const Condition = Type.Object({
   risk_factors: Type.Optional(Type.Array(Type.Object({ id: Id, lr: Type.Number({ exclusiveMinimum: 0, maximum: 100 }) }, { additionalProperties: true }))),
   severity: Type.Integer({ minimum: 1, maximum: 5 }),
   urgency: Urgency,
+  /**
+   * a higher urgency for patients at risk of this condition's complications ("influenza: self-care, but routine care
+   * for the pregnant, the over-65s and chronic lung disease"): raised to `to` when any of `any_of` is present, or the
+   * age is below `age_under` or at least `age_from` years
+   */
+  urgency_raised: Type.Optional(Type.Array(Type.Object({
+    to: Urgency,
+    any_of: Type.Optional(Type.Array(Id)),
+    age_under: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+    age_from: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+    sources: Sources,
+  }, { additionalProperties: false }))),
   red_flags: Type.Optional(Type.Array(Id)),
   treatments: Type.Object({
     first_line: Type.Array(Treatment),
