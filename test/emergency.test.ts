@@ -10,7 +10,7 @@ import type { RedFlagT, TriggerT, VitalComparisonT, VitalName } from '../src/kb/
 import { classify } from '../src/actors/classifier/classify.ts';
 import { parseText } from '../src/actors/classifier/parser.ts';
 import { finalizeEvidence, type Evidence } from '../src/actors/evidence.ts';
-import { assessUrgency, detectRedFlags, type FiredFlag } from '../src/actors/emergency/rules.ts';
+import { assessUrgency, conditionUrgency, detectRedFlags, URGENCY_RANK, type FiredFlag } from '../src/actors/emergency/rules.ts';
 import type { DiagnosisRequestT } from '../src/http/schemas.ts';
 import { realKb } from './helpers/kb.ts';
 
@@ -184,4 +184,21 @@ test('ECG changes written in a note: ST elevation is an emergency by itself, and
   assert.equal(level({ text: 'Chest pain for 1 hour. ECG shows ST depression in V4-V6.', patient: { age: 64, sex: 'female' } }), 'emergency');
   const ids = parseText(realKb(), 'ECG shows ST depression in V4-V6.').findings.map((f) => f.id);
   assert.ok(ids.includes('st_depression_ecg') && !ids.includes('hx_depression'), ids.join(','));
+});
+
+test('a condition\'s urgency is raised for the patients the knowledge base names at risk, and only for them', () => {
+  const raised = ckb.conditions.filter((c) => c.urgency_raised?.length);
+  assert.ok(raised.length > 0, 'the knowledge base raises some conditions for patients at risk');
+  const ev = (present: string[], age?: number) => ({ present: new Set(present), ...(age !== undefined ? { age } : {}) });
+  for (const c of raised) {
+    // an age between every entry's limits, with nothing of their lists, keeps the base level
+    const lo = Math.max(0, ...c.urgency_raised!.map((r) => r.age_under ?? 0)), hi = Math.min(...c.urgency_raised!.map((r) => r.age_from ?? Infinity));
+    const neutral = hi === Infinity ? Math.max(30, lo * 2) : (lo + hi) / 2;
+    assert.equal(conditionUrgency(c, ev([], neutral)), c.urgency, `${c.id}: raised at age ${neutral} with no risk`);
+    for (const r of c.urgency_raised!) {
+      if (r.any_of?.length) assert.ok(URGENCY_RANK[conditionUrgency(c, ev([r.any_of[0]], 30))] >= URGENCY_RANK[r.to], `${c.id}: ${r.any_of[0]} does not raise it`);
+      if (r.age_from !== undefined) assert.ok(URGENCY_RANK[conditionUrgency(c, ev([], r.age_from))] >= URGENCY_RANK[r.to], `${c.id}: age ${r.age_from} does not raise it`);
+      if (r.age_under !== undefined) assert.ok(URGENCY_RANK[conditionUrgency(c, ev([], r.age_under / 2))] >= URGENCY_RANK[r.to], `${c.id}: age under ${r.age_under} does not raise it`);
+    }
+  }
 });

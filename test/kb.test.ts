@@ -51,3 +51,17 @@ test('kb check: family_of must name known findings, each mapped to one family-hi
   assert.ok(problems.some((p) => p.includes(`'${fams[0].family_of![0]}' is already in the family_of of ${fams[0].id}`)), problems.join('\n'));
   assert.ok(problems.some((p) => p.includes("unknown finding (family_of) 'no_such_finding'")), problems.join('\n'));
 });
+
+test('kb check: urgency_raised names known findings, says for whom, and raises', () => {
+  const bad = structuredClone(kb);
+  const c = bad.conditions.find((x) => x.urgency === 'routine')!;
+  c.urgency_raised = [
+    { to: 'urgent', any_of: ['no_such_finding'], sources: ['test'] },
+    { to: 'urgent', sources: ['test'] },
+    { to: 'self_care', age_from: 65, sources: ['test'] },
+  ];
+  const problems = checkKb(bad).filter((p) => p.includes(c.id));
+  assert.ok(problems.some((p) => p.includes("unknown finding (urgency raised) 'no_such_finding'")), problems.join('\n'));
+  assert.ok(problems.some((p) => p.includes('an urgency_raised entry says for whom')), problems.join('\n'));
+  assert.ok(problems.some((p) => p.includes('urgency_raised to self_care is no raise from routine')), problems.join('\n'));
+});

@@ -29,7 +29,7 @@ import { classify, semanticHitCovered, type Classified } from './classifier/clas
 import type { ParsedFinding } from './classifier/parser.ts';
 import type { PhraseHit } from './matcher/inference.ts';
 import { buildModelTables, encodeCase, evidenceWeights, AGE_BANDS, SEXES, type ModelTables, type EncodedCase } from './matcher/model.ts';
-import { detectRedFlags, assessUrgency, type UrgencyResult } from './emergency/rules.ts';
+import { detectRedFlags, assessUrgency, conditionUrgency, type UrgencyResult } from './emergency/rules.ts';
 import { retrieveTreatments, interactionsAmong, allergyConflicts, resolveMedications, type TreatmentResult } from './treatments/retriever.ts';
 import { evidenceFor, nextQuestions, plainSummary } from './explain.ts';
 import { finalizeEvidence, type Evidence } from './evidence.ts';
@@ -292,7 +292,7 @@ export class Coordinator {
       const c = this.ckb.conditions[ci];
       const ex = evidenceFor(this.ckb, this.tables, ci, ev);
       return {
-        id: c.id, name: c.name, icd10: c.icd10[0], icd10_codes: c.icd10, probability: round4(scores[ci]), severity: c.severity, urgency: c.urgency,
+        id: c.id, name: c.name, icd10: c.icd10[0], icd10_codes: c.icd10, probability: round4(scores[ci]), severity: c.severity, urgency: conditionUrgency(c, ev),
         semantic_similarity: round4(m.semantic[ci]),
         evidence_for: ex.for.map((x) => x.id), evidence_against: ex.against.map((x) => x.id), explanation: ex,
       };

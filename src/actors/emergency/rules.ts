@@ -6,7 +6,7 @@
  */
 import { CALIBRATION } from '../../../models/calibration.ts';
 import type { CompiledKb } from '../../kb/compile.ts';
-import type { RedFlagT, TriggerT, Urgency } from '../../kb/schema.ts';
+import type { ConditionT, RedFlagT, TriggerT, Urgency } from '../../kb/schema.ts';
 import { compareVital, type Evidence } from '../evidence.ts';
 
 export interface FiredFlag { id: string; label: string; urgency: 'emergency' | 'urgent'; action: string; time_to_care: string; evidence: string[] }
@@ -64,6 +64,21 @@ function triggerFires(ckb: CompiledKb, t: TriggerT, ev: Evidence): string[] | un
     evidence.push(`${c.name.replace('_', ' ')} ${v}`);
   }
   return evidence;
+}
+
+/**
+ * A condition's urgency for this patient: its own, raised where the knowledge base names the patient at risk of its
+ * complications (pregnancy, age, chronic disease).
+ */
+export function conditionUrgency(c: Pick<ConditionT, 'urgency' | 'urgency_raised'>, ev: Pick<Evidence, 'present' | 'age'>): Urgency {
+  let level: Urgency = c.urgency;
+  for (const r of c.urgency_raised ?? []) {
+    if (URGENCY_RANK[r.to] <= URGENCY_RANK[level]) continue;
+    const atRisk = (r.any_of ?? []).some((id) => ev.present.has(id))
+      || (ev.age !== undefined && ((r.age_under !== undefined && ev.age < r.age_under) || (r.age_from !== undefined && ev.age >= r.age_from)));
+    if (atRisk) level = r.to;
+  }
+  return level;
 }
 
 export function detectRedFlags(ckb: CompiledKb, ev: Evidence): FiredFlag[] {
