@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSet, codeMatches, dataAvailable, DDXPLUS_ICD_ERRATA, type EvalCase } from './sets.ts';
+import { URGENCY_RANK } from '../src/actors/emergency/rules.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : undefined; };
@@ -96,7 +97,7 @@ async function evaluate(set: string, cases: EvalCase[], url: string, key: string
   const withSeverity = results.filter((x) => x.c.severity !== undefined && x.r);
   if (withSeverity.length) {
     // DDXPlus severity 1-2 should be at least urgent; 4-5 should not be emergency
-    const rank: Record<string, number> = { self_care: 0, routine: 1, urgent: 2, emergency: 3 };
+    const rank: Record<string, number> = URGENCY_RANK;
     const expected = (s: number) => (s <= 1 ? 3 : s === 2 ? 2 : s === 3 ? 1.5 : s === 4 ? 1 : 0.5);
     let under = 0, over = 0, agree = 0, severeUnder = 0;
     for (const x of withSeverity) {
@@ -111,8 +112,11 @@ async function evaluate(set: string, cases: EvalCase[], url: string, key: string
   }
   const withUrgency = results.filter((x) => x.c.urgency !== undefined && x.r);
   if (withUrgency.length) {
-    // a gold triage level (probe sets): exact agreement, under- and over-triage, and emergencies missed
-    const level: Record<string, number> = { self_care: 0, routine: 1, urgent: 2, emergency: 3 };
+    // a gold triage level (probe sets): exact agreement, under- and over-triage, and emergencies missed; a gold value
+    // that is no level is an error in the set, not an agreement
+    const level: Record<string, number> = URGENCY_RANK;
+    const bad = withUrgency.filter((x) => !(x.c.urgency! in level));
+    if (bad.length) throw new Error(`${set}: gold urgency must be one of ${Object.keys(level).join(', ')} (${bad.map((x) => x.c.id).slice(0, 5).join(', ')})`);
     let under = 0, over = 0, emergencyMissed = 0, careMissed = 0;
     const confusion: Record<string, Record<string, number>> = {};
     for (const x of withUrgency) {
@@ -125,6 +129,7 @@ async function evaluate(set: string, cases: EvalCase[], url: string, key: string
     }
     const m = withUrgency.length;
     Object.assign(summary, {
+      gold_triage_cases: m,
       gold_triage_agreement: pct((m - under - over) / m), gold_under_triage: pct(under / m), gold_over_triage: pct(over / m),
       emergencies_below_urgent: emergencyMissed, care_needed_told_self_care: careMissed, triage_confusion: confusion,
     });

@@ -93,3 +93,10 @@ test('combinations imply their compound finding: a fever under 3 months, a yello
   const cl = classify(ckb, { text: 'A 6-week-old baby has a temperature of 38.5 and is feeding less.' });
   assert.ok(cl.evidence.present.has('fever_young_infant'));
 });
+
+test('a pregnancy or breastfeeding read in the text makes the patient a woman whatever the pronouns say', () => {
+  const cl = classify(ckb, { text: "I'm breastfeeding and my left breast is red and sore. My husband says he can drive me." });
+  assert.equal(cl.evidence.sex, 'female');
+  // the patient block has the last word
+  assert.equal(classify(ckb, { text: "I'm breastfeeding and my breast is sore.", patient: { sex: 'male' } }).evidence.sex, 'male');
+});

@@ -41,3 +41,22 @@ test('"and" with a verb of its own ends a negation without a comma: "lost weight
   assert.equal(present('no cough and has a fever', 'cough'), false);
   assert.equal(present('no fever, chills and night sweats', 'night_sweats'), false);
 });
+
+test('a relative who noticed or says something reports it; a family cue may end on the phrase\'s first word', () => {
+  const read = (text: string) => parseText(ckb, text).findings;
+  // the mother reports the child's rash: the patient's
+  assert.equal(read('her mother has just noticed several small purple spots on her trunk').find((f) => f.id === 'non_blanching_rash')?.context, 'patient');
+  // "Mother had a stroke at 70": the mother's, not the patient's
+  assert.equal(read('Mother had a stroke at 70.').some((f) => f.id === 'hx_stroke'), false);
+  // a word-order-free match does not run past a new subject
+  assert.equal(read('my mum says I have asthma').some((f) => f.id === 'family_hx_asthma'), false);
+  // a country is no misspelt sprain
+  assert.equal(read('I travelled to Spain last week').some((f) => f.id === 'trauma_recent'), false);
+});
+
+test('review: only an "or" before the history cue keeps the history in a negated list', () => {
+  const present = (text: string, id: string) => parseText(ckb, text).findings.find((f) => f.id === id)?.present;
+  assert.equal(present('no fever, cough, PMH asthma or eczema', 'hx_asthma'), true);
+  assert.equal(present('No fever, PMH asthma or COPD', 'hx_copd'), true);
+  assert.equal(present('No fever, cough or history of asthma', 'hx_asthma'), false);
+});

@@ -365,7 +365,10 @@ test('a part word before "of" names a part of what follows: "the back of my neck
 });
 
 test('a negated cue negates the site composed with it; "came back" is no back; a bag\'s negation must touch its next word', () => {
-  assert.equal(state(find('Abdomen soft and non tender.'), 'abdominal_pain')?.present, false);
+  // "non tender" composes into the tenderness finding where there is one: no tenderness is not no pain
+  assert.equal(state(find('Abdomen soft and non tender.'), 'abdominal_tenderness')?.present, false);
+  assert.equal(state(find('Abdomen soft and non tender.'), 'abdominal_pain'), undefined);
+  assert.equal(state(find('The bony points of the ankle are not tender.'), 'ankle_pain'), undefined);
   assert.equal(state(find('My knee is painful.'), 'knee_pain')?.present, true);
   assert.equal(state(find('The pain came back after two days.'), 'back_pain'), undefined);
   assert.equal(state(find('Severe pain in the big toe since last night.'), 'night_pain'), undefined, '"last night" is a time, not a site');
@@ -649,11 +652,34 @@ test('a result mark or word ends its result: "leuks ++ nit neg blood +" is three
 
 test('capital-only negative abbreviations and "non" inside a loose match: NKDA, "abdo SNT", "abdo soft non tender"', () => {
   assert.equal(state(find('PMHx nil. NKDA.'), 'hx_drug_allergy')?.present, false);
-  for (const text of ['abdo SNT', 'abdo soft non tender']) assert.equal(find(text).findings.some((f) => f.present), false, text);
+  for (const text of ['abdo SNT', 'abdo soft non tender']) {
+    assert.equal(find(text).findings.some((f) => f.present), false, text);
+    assert.equal(state(find(text), 'abdominal_tenderness')?.present, false, text);
+  }
 });
 
 test('an arrow between words is "radiating to"; a list adjective is tried with its noun without the side', () => {
   assert.equal(state(find('R loin pain → groin'), 'loin_to_groin_pain')?.present, true);
   assert.equal(state(find('CP -> L arm, sweaty'), 'chest_pain_radiating_left_arm')?.present, true);
-  assert.equal(state(find('a cold, pale, painful right leg'), 'cold_pale_limb')?.present, true);
+  assert.equal(state(find('a red, swollen, itchy left eye'), 'red_eye')?.present, true);
+});
+
+test('review: a post-negation still reaches over a comma or bracket; a result word before its noun opens a phrase', () => {
+  for (const [text, id] of [['chest pain (denied)', 'chest_pain'], ['Fever, denied.', 'fever'], ['cough (resolved)', 'cough']]) assert.equal(state(find(text), id)?.present, false, text);
+  assert.equal(state(find('She had a negative pregnancy test yesterday'), 'negative_pregnancy_test')?.present, true);
+  assert.equal(state(find('urine dip showed positive nitrites'), 'urine_nitrites_positive')?.present, true);
+  // a mark after a colon reports on what stands before it
+  assert.equal(state(find('Nitrites: +ve'), 'urine_nitrites_positive')?.present, true);
+  assert.equal(state(find("Murphy's: -ve"), 'murphys_sign')?.present, false);
+});
+
+test('review: a dependant\'s sex is not the writer\'s, the writer\'s own later age is read, pronouns count in the same sentence only', () => {
+  assert.equal(find("I'm breastfeeding my 3 week old boy and my left breast is red and sore").sex, undefined);
+  assert.equal(find('Looking after my 80 year old mum. I am a 52 year old man with chest pain.').age, 52);
+  assert.equal(find("I'm breastfeeding my 3 week old and my left breast is sore. My husband says he can drive me.").age, undefined);
+});
+
+test('a side word inside a phrase is skipped where the vocabulary has the phrase without it', () => {
+  assert.equal(state(find('pain on the outer side of his right elbow'), 'lateral_elbow_pain')?.present, true);
+  assert.equal(state(find('left sided chest pain'), 'left_sided_chest_pain')?.present, true);
 });

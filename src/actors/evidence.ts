@@ -63,7 +63,8 @@ export function finalizeEvidence(ckb: CompiledKb, ev: Evidence): Evidence {
   for (const id of [...ev.present]) for (const a of ckb.ancestors.get(id) ?? []) { ev.present.add(a); ev.absent.delete(a); }
   for (const id of [...ev.absent]) for (const d of ckb.descendants.get(id) ?? []) if (!ev.present.has(d)) ev.absent.add(d);
   for (const id of ev.present) ev.absent.delete(id);
-  // pregnancy last, so that nothing implied above (a child's "born at 32 weeks") outlives the patient block
+  // pregnancy after the implications above, so that nothing implied there (a child's "born at 32 weeks") outlives the
+  // patient block; the combinations below read the pregnancy as it stands
   const { pregnant_finding: preg, fertile_age_years: [minAge, maxAge] } = ckb.kb.qualifiers.patient_map;
   if (ev.pregnant === true) ev.present.add(preg);
   const cannotBe = ev.sex === 'male' || (ev.age !== undefined && (ev.age < minAge || ev.age > maxAge));

@@ -283,6 +283,8 @@ export const QualifiersFile = Type.Object({
    * my 80 year old mum"): that age is the dependant's, not the writer's
    */
   dependant_age_pre: Type.Optional(Type.Array(Type.String())),
+  /** words that state a result after what it reports ("nit negative", "Kernig's positive"), ending that result */
+  result_words: Type.Optional(Type.Array(Type.String())),
   /** a-privative words read as "non" + the word they negate ("afebrile" → "non febrile") */
   privative_words: Type.Optional(Type.Record(Type.String(), Type.String())),
   /** common words that spelling repair must leave alone ("horse" is not "hoarse", "notes" not "nodes") */

@@ -73,6 +73,10 @@ export function classify(ckb: CompiledKb, req: DiagnosisRequestT): Classified {
   let demographicsSource: Classified['demographicsSource'] = 'none';
   if (p.age !== undefined) { ev.age = p.age; demographicsSource = 'patient'; } else if (textDemo.age !== undefined) { ev.age = textDemo.age; demographicsSource = 'text'; }
   if (p.sex === 'male' || p.sex === 'female') { ev.sex = p.sex; if (demographicsSource === 'none') demographicsSource = 'patient'; } else if (textDemo.sex) { ev.sex = textDemo.sex; if (demographicsSource === 'none') demographicsSource = 'text'; }
+  // "I'm breastfeeding … my husband says he can drive me": a pregnancy or breastfeeding read in the text is the
+  // patient's own, so the patient is a woman whatever the pronouns say
+  const pm = ckb.kb.qualifiers.patient_map;
+  if (p.sex !== 'male' && p.sex !== 'female' && [pm.pregnant_finding, pm.breastfeeding_finding].some((id) => id && ev.present.has(id))) ev.sex = 'female';
   if (p.pregnant !== undefined) ev.pregnant = p.pregnant;
   if (lmpDays !== undefined) byLmp(ckb, ev, lmpDays);
   // "had her first baby six weeks ago": the postnatal year

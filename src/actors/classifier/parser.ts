@@ -55,7 +55,7 @@ export interface ParseResult {
 export interface LabReading { value: number; source: { start: number; end: number }; text: string }
 
 /** a phrase read at toks[i, i + n); `negatedAt`: a negation word standing before the cue a composed site was read with ("abdomen soft and non tender") */
-interface Match { i: number; n: number; ids: string[]; repaired: boolean; negatedAt?: number }
+interface Match { i: number; n: number; ids: string[]; repaired: boolean; negatedAt?: number; tenderCue?: boolean }
 
 /**
  * `t` the token as the vocabulary knows it (repaired where needed), `w` the word as written, for cue matching;
@@ -68,7 +68,7 @@ const WORD_RE = /\d+\.\d+|[a-z0-9]+(?:['\-][a-z0-9]+)*|[/%+?]|[.;!\n:,()]/g;
 export interface ParserTables {
   negPre: PhraseSet; negPost: PhraseSet; negPseudo: PhraseSet; modifierPre: PhraseSet; breakers: PhraseSet; historyPre: PhraseSet; presentingPre: PhraseSet; medicationPre: PhraseSet; relatives: Set<string>; familyPre: PhraseSet; familyPost: PhraseSet; stoppedPost: PhraseSet; hypoPre: PhraseSet; hypoVoid: Set<string>;
   onsetSudden: PhraseSet; onsetGradual: PhraseSet; severity: Map<string, number>; laterality: Map<string, string>;
-  durationUnits: Map<string, number>; numberWords: Map<string, number>; sexWords: Map<string, 'male' | 'female'>; dependantAgeRe?: RegExp;
+  durationUnits: Map<string, number>; numberWords: Map<string, number>; sexWords: Map<string, 'male' | 'female'>; dependantAgeRe?: RegExp; resultWords: Set<string>;
   vitalRes: { name: string; re: RegExp }[];
   labRes: { name: string; re: RegExp; unitRe?: RegExp; units: Map<string, number>; siBelow?: number; siAbove?: number; siFactor: number; ambiguous?: [number, number]; range: [number, number] }[];
   labOtherSpecimens: Set<string>; labNotAfter: Set<string>;
@@ -138,6 +138,7 @@ export function parserTables(ckb: CompiledKb): ParserTables {
     severity: new Map(Object.entries(q.severity_words)), laterality: new Map(Object.entries(q.laterality)),
     durationUnits: new Map(Object.entries(q.duration_units)), numberWords: new Map(Object.entries(q.number_words)),
     sexWords: new Map(Object.entries(q.sex_words)),
+    resultWords: new Set(q.result_words ?? []),
     ...(q.dependant_age_pre?.length ? { dependantAgeRe: new RegExp(`\\b(?:${q.dependant_age_pre.map(escapeRegExp).join('|')})\\s+(?:my|our|his|her|their|a|an)\\s+$`) } : {}),
     stopwords: new Set(q.stopwords), difficulty: new Set(q.difficulty_words ?? []), privative: new Map(Object.entries(q.privative_words ?? {})), episodic: new Set(q.episodic_words ?? []), episodeLength: new Set(q.episode_length_words ?? []), keepAsWritten: new Set([...q.stopwords, ...(q.not_misspellings ?? [])]), clauseBreakers: new Set(q.clause_breakers), imaging: new Set(q.imaging_words ?? []), upperAbbreviations: new Map(Object.entries(q.upper_abbreviations ?? {}).map(([k, v]) => [k, v.split(' ')])), upperNotBefore: new Set(q.upper_abbreviations_not_before ?? []),
     composers: [{ cues: q.pain_words, templates: q.pain_compose }, ...(q.compose ?? [])].map((c) => ({ cues: new Set(c.cues), templates: c.templates.map((p) => p.split(/\s+/)) })),
@@ -249,7 +250,7 @@ function tokenizeWithOffsets(ckb: CompiledKb, tables: ParserTables, lower: strin
     }
     word(from ? w.slice(from) : w, start + from);
   }
-  return arrows(original, resultMarks(ckb, lower, toks));
+  return arrows(original, resultMarks(ckb, tables, lower, toks));
 }
 
 /** "loin pain → groin", "CP -> L arm": an arrow between two words reads as "radiating to" */
@@ -269,20 +270,26 @@ function arrows(original: string, toks: Tok[]): Tok[] {
   return out;
 }
 
-/** how far a result mark moves the clause and span numbers of the words after it (past any count a text could reach) */
+/**
+ * How far a result mark moves the clause and span numbers of the words after it (past any count a text could reach):
+ * `markSegment` of a token is the number of result marks before it, so that a post-negation ("-ve") never reaches
+ * past another result ("leuks +++, ketones -ve": the ketones only).
+ */
 const MARK_PARTS = 1 << 20;
-const RESULT_WORDS = new Set(['positive', 'negative', 'neg', 'pos']);
+const markSegment = (tk: Tok) => Math.floor(tk.span / MARK_PARTS);
 
 /**
  * Clinicians' result marks: "+ve" and a run of "+" closing its clause ("leuks +++", "blood +") read as "positive", "-ve"
- * as "negative" ("Murphy's -ve"); "+" between words stays "and" ("eating + drinking"). A sign's eponym before a mark
- * is the sign ("Kernig's +ve": Kernig's sign).
+ * as "negative" ("Murphy's -ve"); "+" between words stays "and" ("eating + drinking"). A result word or mark after
+ * what it reports ends that result ("leuks ++ nit neg blood +": three results), one before a noun it qualifies does not
+ * ("a negative pregnancy test"). A sign's eponym before a mark is the sign ("Kernig's +ve": Kernig's sign).
  */
-function resultMarks(ckb: CompiledKb, lower: string, toks: Tok[]): Tok[] {
-  if (!lower.includes('+') && !lower.includes('ve')) return toks;
+function resultMarks(ckb: CompiledKb, tables: ParserTables, lower: string, toks: Tok[]): Tok[] {
+  if (!lower.includes('+') && !lower.includes('ve') && !toks.some((tk) => tables.resultWords.has(tk.t))) return toks;
   const out: Tok[] = [];
-  // a mark ends its result as a comma would ("leuks ++ nit neg blood +": three results); later words move on by this
   let parted = 0;
+  // the mark reports on what stands before it in its span (a colon parts no span: "Nitrites: +ve")
+  const reportsOn = (k: number) => k > 0 && toks[k - 1].span === toks[k].span && toks[k - 1].sent === toks[k].sent;
   for (let k = 0; k < toks.length; k++) {
     const tk = parted ? { ...toks[k], clause: toks[k].clause + parted, span: toks[k].span + parted } : toks[k];
     if (tk.t === '+') {
@@ -292,10 +299,10 @@ function resultMarks(ckb: CompiledKb, lower: string, toks: Tok[]): Tok[] {
       const closes = e + 1 >= toks.length || toks[e + 1].clause !== toks[k].clause;
       // "leuks ++ nit neg", "leuks 2+": two or more pluses, or a grade joined to its plus, are a result too
       const graded = e > k || (k > 0 && /^[1-4]$/.test(toks[k - 1].t) && toks[k - 1].end === tk.start);
-      if ((ve || closes || graded) && out.length && out[out.length - 1].clause === tk.clause) {
+      if ((ve || closes || graded) && reportsOn(k)) {
         out.push({ ...tk, t: 'positive', w: 'positive', end: ve ? toks[e + 1].end : toks[e].end });
         k = ve ? e + 1 : e;
-        if (!closes || ve) parted += MARK_PARTS;
+        parted += MARK_PARTS;
         continue;
       }
     } else if (tk.t === 've' && tk.start > 0 && lower[tk.start - 1] === '-' && (tk.start < 2 || !/[a-z0-9]/.test(lower[tk.start - 2]))) {
@@ -304,13 +311,15 @@ function resultMarks(ckb: CompiledKb, lower: string, toks: Tok[]): Tok[] {
       continue;
     }
     out.push(tk);
-    // "nit negative blood +": a result word ends its result too ("negative for …" is a negation cue, not a result)
-    if (RESULT_WORDS.has(tk.t) && k > 0 && toks[k + 1]?.t !== 'for' && toks[k + 1]?.clause === toks[k].clause) parted += MARK_PARTS;
+    // "nit negative blood +": a result word after what it reports ends that result; not "negative for …" (a negation
+    // cue) nor one that opens a phrase of its own ("a negative pregnancy test", "positive straight leg raise")
+    const next = toks[k + 1];
+    if (tables.resultWords.has(tk.t) && reportsOn(k) && next && next.t !== 'for' && !ckb.trie.next.get(tk.t)?.next.has(next.t)) parted += MARK_PARTS;
   }
-  // "Murphy's +ve": the eponym's sign, where the vocabulary names it so
+  // "Murphy's +ve", "Murphy's: -ve": the eponym's sign, where the vocabulary names it so
   for (let k = out.length - 2; k >= 0; k--) {
     const next = out[k + 1].t;
-    if ((next !== 'positive' && next !== 'negative') || out[k + 1].clause !== out[k].clause) continue;
+    if ((next !== 'positive' && next !== 'negative') || out[k + 1].sent !== out[k].sent || out[k + 1].span - out[k].span > MARK_PARTS) continue;
     const node = ckb.trie.next.get(out[k].t);
     if (node?.next.has('sign') && !node.entry) out.splice(k + 1, 0, { ...out[k], t: 'sign', w: 'sign' });
   }
@@ -343,7 +352,8 @@ function longestPhraseAt(ckb: CompiledKb, toks: Tok[], i: number): Match | undef
     // a phrase stays in its span: "vitamin B12 very low, folate normal" is no low folate; "Cough: productive" may join
     if (next < toks.length && toks[next].span === toks[i].span) {
       child = node.next.get(toks[next].t);
-      if (INTENSIFIERS.has(toks[next].t) && next + 1 < toks.length && toks[next + 1].span === toks[i].span) {
+      // (and a side inside the phrase: "pain on the outer side of his right elbow")
+      if ((INTENSIFIERS.has(toks[next].t) || (next > i && SIDES.has(toks[next].t))) && next + 1 < toks.length && toks[next + 1].span === toks[i].span) {
         const after = node.next.get(toks[next + 1].t);
         if (after) (pending ??= []).push([after, next + 1, repaired || toks[next + 1].repaired, singularStart]);
       }
@@ -369,6 +379,8 @@ function singularOf(t: string): string | undefined {
 }
 
 /** adverbs that may stand inside a vocabulary phrase without changing it ("feeling really down") */
+/** side words that a phrase may hold without the vocabulary naming them */
+const SIDES = new Set(['left', 'right']);
 const INTENSIFIERS = new Set(['really', 'very', 'so', 'quite', 'extremely', 'pretty', 'rather', 'terribly', 'incredibly', 'awfully', 'fairly', 'super', 'too', 'constantly', 'always']);
 /** most words from a habit to a cue that says it stopped ("smoking history but quit", "smoked … for 40 years but quit") */
 const STOPPED_REACH = 8;
@@ -453,7 +465,15 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
       // "lost 6 kg without trying and feels tired": "and" with a verb of its own ends it without a comma too
       if (toks[k].t === 'and' && k + 1 < m.i && (CLAUSE_VERBS.has(toks[k + 1].w) || FEELING_VERBS.has(toks[k + 1].t))) break;
       // family and hypothetical cues count even inside another finding's phrase ("mother had diabetes")
-      if (fam[k] && k + fam[k] <= m.i) { context = 'family'; break; }
+      // (a cue may end on the phrase's first word: "mother had" + "had a stroke")
+      if (fam[k] && k < m.i) {
+        // "her mother has just noticed purple spots on her trunk": a relative who noticed or says something reports it
+        let reports = false;
+        for (let j = k + fam[k]; j < m.i && j <= k + fam[k] + REPORTER_REACH && !reports; j++) reports = REPORTING_VERBS.has(toks[j].t);
+        if (reports) continue;
+        context = 'family';
+        break;
+      }
       // "worried about this rash", "concerned about my cough": a possessive or demonstrative says the thing is there
       if (hypo[k] && k + hypo[k] <= m.i) {
         let real = false;
@@ -475,7 +495,10 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
         if (toks[k].t === 'without' && toks[k].clause !== toks[m.i].clause && !orClosesList(toks, k, m.i)) break;
         // "No fever, PMH asthma", "denies chest pain, history of MI": a history cue in a later clause starts the history,
         // out of the list ("no fever, rash or history of injury" is still one list, closed by "or")
-        if (toks[k].clause !== toks[m.i].clause && !orClosesList(toks, k, m.i) && historyCueIn(hist, toks, k + neg[k], m.i)) break;
+        if (toks[k].clause !== toks[m.i].clause) {
+          const h = historyCueAt(hist, toks, k + neg[k], m.i);
+          if (h >= 0 && !orBetween(toks, k, h)) break;
+        }
         negated = true;
         negAt = k;
         // "denies any other joint pain": the other ones only; the one described is there, so nothing is said of it
@@ -496,7 +519,7 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
         // "no fever, redness, locking or history of injury": a history cue inside a negated list closed by "or"
         for (let j = k - 1, d = dist; !negated && j >= 0 && toks[j].sent === sent && d < NEG_WINDOW; j--, d++) {
           if ((brk[j] && !neg[j]) || SUBJECT_PRONOUNS.has(toks[j].w)) break;
-          if (neg[j]) { if (toks[j].clause === toks[k].clause || orClosesList(toks, j, m.i)) negated = true; break; }
+          if (neg[j]) { if (toks[j].clause === toks[k].clause || orBetween(toks, j, k)) negated = true; break; }
         }
         if (!negated) context = 'history';
         break;
@@ -510,8 +533,8 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
     const after = m.i + m.n;
     // "heart disease in her father": a family cue right after the phrase
     if (context === 'patient' && after < toks.length && toks[after].sent === sent && famPost[after]) context = 'family';
-    // (within its span: "leuks +++, ketones -ve" negates the ketones only; a colon parts no span: "fever: negative")
-    for (let k = after; k < Math.min(toks.length, after + 2); k++) if (toks[k].span === toks[after - 1].span && negPost[k]) negated = true;
+    // (not past another result: "leuks +++, ketones -ve" negates the ketones only)
+    for (let k = after; k < Math.min(toks.length, after + 2); k++) if (toks[k].sent === sent && markSegment(toks[k]) === markSegment(toks[after - 1]) && negPost[k]) negated = true;
     // a question or label answered "no" ("Chest pain? No.", "Recent travel: N")
     if (!negated && answeredNo.some(([a, b]) => toks[m.i].start >= a && toks[m.i].start < b)) negated = true;
 
@@ -553,6 +576,8 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
       const f = id ? ckb.findingById.get(id) : undefined;
       if (!id || !f) continue;
       if (context === 'hypothetical') continue;
+      // "the bony points of the ankle are not tender": no tenderness there says nothing of pain there (the sprain hurts)
+      if (!now && m.tenderCue && !/tender/.test(f.id)) continue;
       // for history/risk items the history cue is exactly what they express
       const ctx: Context = context === 'history' && (f.kind === 'history' || f.kind === 'risk_factor' || f.kind === 'exposure') ? 'patient' : context;
       const pf: ParsedFinding = {
@@ -610,8 +635,8 @@ function sharedFeelingVerb(ckb: CompiledKb, toks: Tok[], matches: Match[]): void
  * "my nose is runny and blocked", "my urine is cloudy and smells bad", "my eyes are red, itchy and watery": a possessed
  * subject carries over "and" and over a comma list of short predicates, each read as "<subject> <verb> <predicate>",
  * "<subject> <predicate>", "<predicate> <subject>" or a composition of its cue word with the subject as the site ("my
- * knee is swollen, hot and painful": knee pain), where the vocabulary has one; a reading of the predicate alone
- * ("itchy") gives way to it.
+ * knee is swollen, hot and painful": knee pain), where the vocabulary has one; a reading of a later predicate alone
+ * ("itchy") gives way to it, the first predicate's stays beside it ("my hands were tingling": tingling and numb hands).
  */
 function sharedSubject(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches: Match[]): void {
   for (let s = 1; s < toks.length; s++) {
@@ -859,16 +884,22 @@ function afterDifficulty(tables: ParserTables, toks: Tok[], k: number): boolean 
   return false;
 }
 
+/** where a history cue starts in toks[from, to], in a later clause than `from - 1`, or -1 */
+function historyCueAt(hist: Int8Array, toks: Tok[], from: number, to: number): number {
+  for (let j = from; j <= to && j < toks.length; j++) if (hist[j] && toks[j].clause !== toks[from - 1].clause) return j;
+  return -1;
+}
+
+/** an "or" between a negation cue and the history cue it reaches: "no fever, redness, locking or history of injury" */
+function orBetween(toks: Tok[], cue: number, until: number): boolean {
+  for (let k = cue + 1; k < until; k++) if (toks[k].t === 'or') return true;
+  return false;
+}
+
 /**
  * The list a cue opens past its own clause closes with "or" (before an "and" does): "without nausea, vomiting, or
  * photophobia". An "or" inside the cue's own clause ("without fever or chills, developed a rash") closes nothing.
  */
-/** a history cue starting in toks[from, to], in a later clause than `from - 1` */
-function historyCueIn(hist: Int8Array, toks: Tok[], from: number, to: number): boolean {
-  for (let j = from; j <= to && j < toks.length; j++) if (hist[j] && toks[j].clause !== toks[from - 1].clause) return true;
-  return false;
-}
-
 function orClosesList(toks: Tok[], cue: number, item: number): boolean {
   for (let k = cue + 1; k < toks.length && toks[k].sent === toks[cue].sent; k++) {
     if (toks[k].clause === toks[cue].clause) continue;
@@ -959,7 +990,7 @@ function bagMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches:
       // words of a negation cue ("can't put on" weight)
       const inNegation = new Uint8Array(end - start);
       for (let k = start; k < end; k++) for (let x = k, n = tables.negPre.matchAt(toks, k); x < Math.min(end, k + n); x++) inNegation[x - start] = 1;
-      // "abdo soft non tender": "non" negates the word after it
+      // "abdo soft non tender": a "non" inside is a negation the bag may not step over ("abdo … tender" is not read)
       for (let k = start; k < end; k++) if (toks[k].t === 'non') inNegation[k - start] = 1;
       // a bag may not take a modifier out of a phrase, nor add only a negation's words to a whole phrase ("can't put
       // on weight" is "put on weight" negated, not "can't put weight on" the leg)
@@ -978,6 +1009,11 @@ function bagMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches:
       // moving the bowels)
       const skipsNegation = (stems: string[], lo: number, hi: number) => {
         for (let k = lo + 1; k < hi; k++) if (inNegation[k - start] && !stems.includes(stem(toks[k].t)) && !tables.stopwords.has(toks[k].t)) return true;
+        return false;
+      };
+      // nor, for a relative's condition, run past another subject ("my mum says I have asthma" is not "mum has asthma")
+      const crossesSubject = (stems: string[], lo: number, hi: number) => {
+        for (let k = lo + 1; k < hi; k++) if (SUBJECT_PRONOUNS.has(toks[k].w) && !stems.includes(stem(toks[k].t))) return true;
         return false;
       };
       // a negation word of the bag's own phrase negates the word right after it, so nothing else may come between
@@ -999,7 +1035,7 @@ function bagMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches:
           if (have.has(b.findingId)) continue;
           let lo = Infinity, hi = -1, ok = true;
           for (const x of b.stems) { const p = pos.get(x); if (p === undefined) { ok = false; break; } lo = Math.min(lo, p); hi = Math.max(hi, p); }
-          if (ok && hi - lo + 1 <= b.stems.length + BAG_SLACK && !misreadsPhrase(b.stems) && !skipsNegation(b.stems, lo, hi) && !partOfWhatFollows(tables, toks, hi) && !looseNegation(b.stems) && !b.stems.some((x) => adverbialBack(toks, pos.get(x)!))) found.push({ findingId: b.findingId, stems: b.stems, lo, hi });
+          if (ok && hi - lo + 1 <= b.stems.length + BAG_SLACK && !misreadsPhrase(b.stems) && !skipsNegation(b.stems, lo, hi) && !(b.findingId.startsWith('family_') && crossesSubject(b.stems, lo, hi)) && !partOfWhatFollows(tables, toks, hi) && !looseNegation(b.stems) && !b.stems.some((x) => adverbialBack(toks, pos.get(x)!))) found.push({ findingId: b.findingId, stems: b.stems, lo, hi });
         }
       }
       found.sort((a, b) => b.stems.length - a.stems.length || (a.hi - a.lo) - (b.hi - b.lo) || a.lo - b.lo);
@@ -1155,17 +1191,21 @@ function composeMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matc
           if (saidWell(toks, j + n)) continue;
           for (let ci = 0; ci < composers.length && !covered[j]; ci++) {
             if (dist[ci] !== nearest) continue;
-            for (const tpl of composers[ci].templates) {
+            // the cue it is read with; "tender" tries the tenderness templates first ("abdomen non tender": no
+            // abdominal tenderness, which is not the same as no abdominal pain)
+            const at = cuePos[ci].find((k) => Math.abs(k - j) <= COMPOSE_CUE_REACH && away(k) === nearest)!;
+            const tender = TENDER_CUES.has(toks[at].t);
+            const templates = tender ? [...composers[ci].templates].sort((a, b) => Number(b.includes('tenderness') || b.includes('tender')) - Number(a.includes('tenderness') || a.includes('tender'))) : composers[ci].templates;
+            for (const tpl of templates) {
               // "sores in my mouth" is not "a rash around my mouth": a template's preposition must be the one written
               if (written && tpl.some((w) => LOCATION_PREPOSITIONS.has(w) && w !== 'of' && w !== written)) continue;
               const e = templateEntry(ckb, tpl, toks, j, n);
               if (e) {
                 // a location whose finding is already read is still used up, so its words make nothing else
                 // ("tonsil (L), thyroid cartilage": not thyroid tenderness)
-                // the cue it was read with, and a negation word right before that cue when the cue comes after the site
-                const at = cuePos[ci].find((k) => Math.abs(k - j) <= COMPOSE_CUE_REACH && away(k) === nearest)!;
+                // and a negation word right before the cue when the cue comes after the site
                 const negatedAt = at > j && at > 0 && negatingWord(tables, toks[at - 1].w) ? at - 1 : undefined;
-                matches.push({ i: j, n, ids: e.findingIds.filter((id) => !have.has(id)), repaired: toks[j].repaired, ...(negatedAt !== undefined ? { negatedAt } : {}) });
+                matches.push({ i: j, n, ids: e.findingIds.filter((id) => !have.has(id)), repaired: toks[j].repaired, ...(negatedAt !== undefined ? { negatedAt } : {}), ...(tender ? { tenderCue: true } : {}) });
                 for (const id of e.findingIds) have.add(id);
                 for (let k = j; k < j + n; k++) covered[k] = 1;
                 lastAnchor = j + n - 1;
@@ -1180,6 +1220,13 @@ function composeMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matc
     start = end;
   }
 }
+
+/** verbs by which a relative reports what they saw in the patient, and how far after the relative they may stand */
+const REPORTING_VERBS = new Set(['noticed', 'notices', 'says', 'said', 'reports', 'reported', 'thinks', 'thought', 'found', 'saw', 'spotted', 'observed', 'describes', 'described', 'mentions', 'mentioned', 'worried', 'concerned']);
+const REPORTER_REACH = 4;
+
+/** cue words of tenderness (an examination finding), which compose with a site into its pain finding */
+const TENDER_CUES = new Set(['tender', 'tenderness']);
 
 const REFERRING_PRONOUNS = new Set(['it', "it's", 'they', "they're", 'these', 'those']);
 /** words between the pronoun and what it is said to be or do ("it is really", "they have become") */
@@ -1484,25 +1531,39 @@ const AGE_RES: [RegExp, number, boolean][] = [
 
 /** characters before an age searched for a verb of caring ("looking after my …") */
 const DEPENDANT_CUE_REACH = 40;
+/** characters after a dependant's age that still name the dependant ("my 3 week old baby boy") */
+const DEPENDANT_NOUN_REACH = 16;
 const THIRD_PERSON = /\b(?:he|she|his|him|her|hers|he's|she's|hes|shes)\b/;
 
 function readDemographics(tables: ParserTables, lower: string): { age?: number; sex?: 'male' | 'female' } {
   const out: { age?: number; sex?: 'male' | 'female' } = {};
+  // "breastfeeding my 3 week old boy … my breast is red": the age (and sex) of someone the writer cares for, unless the
+  // sentence goes on about that someone ("… and he keeps vomiting", "looking after my 80 year old mum, she is confused")
+  const dependants: [number, number][] = [];
+  const dependant = (index: number, length: number) => {
+    if (!tables.dependantAgeRe?.test(lower.slice(Math.max(0, index - DEPENDANT_CUE_REACH), index))) return false;
+    const rest = lower.slice(index + length), sentenceEnd = rest.search(/[.!?\n]/);
+    if (THIRD_PERSON.test(sentenceEnd < 0 ? rest : rest.slice(0, sentenceEnd))) return false;
+    dependants.push([index, index + length + DEPENDANT_NOUN_REACH]);
+    return true;
+  };
   // the first strong age written is the patient's ("27F breastfeeding, baby 5 weeks old"); else the first weak one
   for (const strong of [true, false]) {
     let at = Infinity;
     for (const [re, scale, isStrong] of AGE_RES) {
       if (isStrong !== strong) continue;
-      const m = re.exec(lower);
+      // each pattern's first match that is not a dependant's ("looking after my 80 year old mum. I am a 52 year old man")
+      const all = new RegExp(re.source, 'g');
+      let m: RegExpExecArray | null;
+      while ((m = all.exec(lower)) && m.index < at && strong && dependant(m.index, m[0].length));
       if (!m || m.index >= at) continue;
-      // "breastfeeding my 3 week old … my breast is red": the age of someone the writer cares for, unless the text
-      // goes on about that someone ("… and he keeps vomiting", "looking after my 80 year old mum, she is confused")
-      if (strong && tables.dependantAgeRe?.test(lower.slice(Math.max(0, m.index - DEPENDANT_CUE_REACH), m.index)) && !THIRD_PERSON.test(lower.slice(m.index + m[0].length))) continue;
       const a = Number(m[1]) * scale;
       if (a >= 0 && a <= 120) { out.age = Math.round(a * 100) / 100; at = m.index; }
     }
     if (out.age !== undefined) break;
   }
+  // a dependant's words say nothing of the writer's sex ("my 3 week old boy")
+  if (dependants.length) lower = dependants.reduce((text, [a, b]) => text.slice(0, a) + ' '.repeat(Math.min(b, text.length) - a) + text.slice(Math.min(b, text.length)), lower);
   // strong sex words first ("56 y/o M", "61 year old male", "a woman"), pronouns only as a fallback
   // (an age's unit, a letter joined to the number, a sex word; a letter after a bare number last: "walked 5 m")
   const strong = /\b(\d{1,3})\s*(?:-|\s)?\s*(?:y\/o|yo|year[- ]old|years? old|yrs? old)\s*(m|f|male|female|man|woman|boy|girl|gentleman|lady)\b/.exec(lower)
