@@ -683,3 +683,12 @@ test('a side word inside a phrase is skipped where the vocabulary has the phrase
   assert.equal(state(find('pain on the outer side of his right elbow'), 'lateral_elbow_pain')?.present, true);
   assert.equal(state(find('left sided chest pain'), 'left_sided_chest_pain')?.present, true);
 });
+
+test('a subject of two sites joined by "and" gives each its predicates', () => {
+  const r = find('my back and shoulders are bright red, hot and really sore');
+  assert.equal(state(r, 'back_pain')?.present, true);
+  assert.equal(state(r, 'shoulder_pain')?.present, true);
+  const lips = find('my lips and eyelids are swollen');
+  assert.equal(state(lips, 'lip_tongue_swelling')?.present, true);
+  assert.equal(state(lips, 'eyelid_swelling')?.present, true);
+});

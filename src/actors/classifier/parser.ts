@@ -648,19 +648,29 @@ function sharedSubject(ckb: CompiledKb, tables: ParserTables, toks: Tok[], match
     if (!afterAnd && !afterVerb && toks[s].clause === toks[s - 1].clause) continue;
     // the subject: "my <noun> [<noun>]" (or "the …" opening its clause) then its verb
     let subj = -1, verb = -1;
+    let pastVerb = false;
     for (let p = s - (afterAnd || afterVerb ? 2 : 1); p >= Math.max(0, s - 1 - SUBJECT_REACH) && toks[p].sent === toks[s].sent; p--) {
-      if (toks[p].t === 'and' || toks[p].t === 'or') break;
+      // an "and" after the verb joins predicates of another subject; one before it joins two nouns of this one
+      if ((toks[p].t === 'and' || toks[p].t === 'or') && !pastVerb) break;
+      if (CLAUSE_VERBS.has(toks[p].w) || FEELING_VERBS.has(toks[p].t)) pastVerb = true;
       if (POSSESSIVES.has(toks[p].t) || (toks[p].t === 'the' && (p === 0 || toks[p - 1].clause !== toks[p].clause))) { subj = p + 1; break; }
     }
     if (subj < 0) continue;
-    for (let v = subj + 1; v < Math.min(s, subj + 3) && toks[v].clause === toks[subj].clause; v++) if (CLAUSE_VERBS.has(toks[v].w) || FEELING_VERBS.has(toks[v].t)) { verb = v; break; }
+    // (a subject of two nouns joined by "and": "my back and shoulders are bright red")
+    for (let v = subj + 1; v < Math.min(s, subj + SUBJECT_WORDS + 1) && toks[v].clause === toks[subj].clause; v++) if (CLAUSE_VERBS.has(toks[v].w) || FEELING_VERBS.has(toks[v].t)) { verb = v; break; }
     if (verb < 0 || (afterVerb && verb !== s - 1)) continue;
     // across commas only a list of short modifiers, with no new subject, negation or word of normality
     if (toks[s].clause !== toks[subj].clause && !modifierList(tables, toks, subj, s)) continue;
     const written = toks.slice(subj, verb).map((tk) => tk.t);
-    // "my left breast is red, hot and painful": the site with and without its side
-    const bare = written.filter((w) => !tables.laterality.has(w));
-    const subjects = bare.length && bare.length < written.length ? [written, bare] : [written];
+    // "my left breast is red, hot and painful": the site with and without its side; two sites joined by "and" ("my back
+    // and shoulders are … sore") each on its own
+    const sites: string[][][] = [];
+    for (const part of written.includes('and') ? splitAt(written, 'and') : [written]) {
+      if (part.length > 2 || !part.length) continue;
+      const bare = part.filter((w) => !tables.laterality.has(w));
+      sites.push(bare.length && bare.length < part.length ? [part, bare] : [part]);
+    }
+    if (!sites.length) continue;
     // the predicate's words past an intensifier ("really tender": tender)
     const after: string[] = [];
     let from = s;
@@ -669,33 +679,38 @@ function sharedSubject(ckb: CompiledKb, tables: ParserTables, toks: Tok[], match
       after.push(toks[k].t);
     }
     if (!after.length) continue;
-    let best: { n: number; ids: string[] } | undefined;
-    const tryPath = (path: string[], n: number) => {
-      const e = trieLongest(ckb, path);
-      if (e && e.n === path.length && (!best || n > best.n)) best = { n, ids: e.ids };
-    };
-    for (let n = after.length; n >= 1; n--) {
-      const pred = after.slice(0, n);
-      for (const subject of subjects) {
-        tryPath([...subject, toks[verb].t, ...pred], n);
-        tryPath([...subject, ...pred], n);
-        tryPath([...pred, ...subject], n);
+    const found: { n: number; ids: string[] }[] = [];
+    for (const subjects of sites) {
+      let best: { n: number; ids: string[] } | undefined;
+      const tryPath = (path: string[], n: number) => {
+        const e = trieLongest(ckb, path);
+        if (e && e.n === path.length && (!best || n > best.n)) best = { n, ids: e.ids };
+      };
+      for (let n = after.length; n >= 1; n--) {
+        const pred = after.slice(0, n);
+        for (const subject of subjects) {
+          tryPath([...subject, toks[verb].t, ...pred], n);
+          tryPath([...subject, ...pred], n);
+          tryPath([...pred, ...subject], n);
+        }
       }
-    }
-    // a one-word predicate that is a composer's cue, with the subject as its site ("painful" + knee: knee pain)
-    if (!best) {
-      for (const c of tables.composers) {
-        if (!c.cues.has(after[0])) continue;
-        for (const tpl of c.templates) for (const subject of subjects) tryPath(tpl.flatMap((w) => (w === '{loc}' ? subject : [w])), 1);
+      // a one-word predicate that is a composer's cue, with the subject as its site ("painful" + knee: knee pain)
+      if (!best) {
+        for (const c of tables.composers) {
+          if (!c.cues.has(after[0])) continue;
+          for (const tpl of c.templates) for (const subject of subjects) tryPath(tpl.flatMap((w) => (w === '{loc}' ? subject : [w])), 1);
+        }
       }
+      if (best) found.push(best);
     }
-    if (!best) continue;
+    if (!found.length) continue;
+    const best = found.reduce((a, b) => (b.n > a.n ? b : a));
     // the predicate's own reading gives way when it lies inside the new one (not when one only overlaps it)
     const lo = from, hi = from + best.n - 1;
     if (matches.some((m) => m.i <= hi && m.i + m.n - 1 >= lo && !(m.i >= lo && m.i + m.n - 1 <= hi))) continue;
     // (the first predicate keeps its own reading too: "my hands were tingling" is tingling as well as numb hands)
     if (!afterVerb) yieldTo(matches, (m) => m.i >= lo && m.i + m.n - 1 <= hi);
-    matches.push({ i: lo, n: best.n, ids: best.ids, repaired: false });
+    for (const f of found) matches.push({ i: lo, n: f.n, ids: f.ids, repaired: false });
   }
 }
 /**
@@ -752,8 +767,16 @@ function siblings(ckb: CompiledKb, a: string, b: string): boolean {
   return up(a).some((x) => up(b).includes(x));
 }
 
+/** the parts of a word list between the separators */
+function splitAt(words: string[], sep: string): string[][] {
+  const out: string[][] = [[]];
+  for (const w of words) if (w === sep) out.push([]); else out[out.length - 1].push(w);
+  return out;
+}
+/** words of a shared subject before its verb ("back and shoulders") */
+const SUBJECT_WORDS = 4;
 /** words from "and" back to the possessive of a shared subject, and predicate words tried after "and" */
-const SUBJECT_REACH = 7;
+const SUBJECT_REACH = 9;
 const SUBJECT_PREDICATE_WORDS = 3;
 
 /** a clause-breaking conjunction ("and", "but") among toks[from, to) */
