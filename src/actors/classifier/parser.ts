@@ -277,6 +277,7 @@ function arrows(original: string, toks: Tok[]): Tok[] {
  */
 const MARK_PARTS = 1 << 20;
 const markSegment = (tk: Tok) => Math.floor(tk.span / MARK_PARTS);
+const MINUS_VE_RE = /-\s*ve\b/;
 
 /**
  * Clinicians' result marks: "+ve" and a run of "+" closing its clause ("leuks +++", "blood +") read as "positive", "-ve"
@@ -285,7 +286,7 @@ const markSegment = (tk: Tok) => Math.floor(tk.span / MARK_PARTS);
  * ("a negative pregnancy test"). A sign's eponym before a mark is the sign ("Kernig's +ve": Kernig's sign).
  */
 function resultMarks(ckb: CompiledKb, tables: ParserTables, lower: string, toks: Tok[]): Tok[] {
-  if (!lower.includes('+') && !lower.includes('ve') && !toks.some((tk) => tables.resultWords.has(tk.t))) return toks;
+  if (!lower.includes('+') && !MINUS_VE_RE.test(lower) && !toks.some((tk) => tables.resultWords.has(tk.t))) return toks;
   const out: Tok[] = [];
   let parted = 0;
   // the mark reports on what stands before it in its span (a colon parts no span: "Nitrites: +ve")
@@ -720,8 +721,12 @@ function sharedSubject(ckb: CompiledKb, tables: ParserTables, toks: Tok[], match
 function adjectiveList(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches: Match[]): void {
   const covered = coveredTokens(toks, matches);
   for (let e = 2; e < toks.length; e++) {
-    // e: the noun phrase's first word, right after the list's last adjective in the same clause
-    if (toks[e - 1].clause !== toks[e].clause || toks[e - 1].sent !== toks[e].sent || !adjectiveLike(toks[e - 1])) continue;
+    // e: the noun phrase's first word, right after the list's last adjective in the same clause, which opens its clause
+    // or follows "and"/"or" (else there is no list)
+    if (toks[e - 1].clause !== toks[e].clause || toks[e - 1].sent !== toks[e].sent) continue;
+    const before = toks[e - 2];
+    if (before.clause === toks[e - 1].clause && before.t !== 'and' && before.t !== 'or') continue;
+    if (!adjectiveLike(toks[e - 1])) continue;
     const noun: string[] = [];
     for (let k = e; k < Math.min(toks.length, e + ADJECTIVE_NOUN_WORDS) && toks[k].clause === toks[e].clause; k++) noun.push(toks[k].t);
     // the list: one word per item, items parted by commas or "and"/"or"
