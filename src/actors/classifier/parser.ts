@@ -73,6 +73,8 @@ export interface ParserTables {
   labRes: { name: string; re: RegExp; unitRe?: RegExp; units: Map<string, number>; siBelow?: number; siAbove?: number; siFactor: number; ambiguous?: [number, number]; range: [number, number] }[];
   labOtherSpecimens: Set<string>; labNotAfter: Set<string>;
   lmpRes: RegExp[];
+  /** a bit per cue list scanned over every word, and the lists whose cues start with a word */
+  cueBit: Map<PhraseSet, number>; cueStarts: Map<string, number>;
   deliveryRes: RegExp[];
   parityRes: RegExp[];
   /** cue words + templates such as ["{loc}", "pain"] or ["pain", "in", "{loc}"]: pain first, then qualifiers.compose */
@@ -107,6 +109,8 @@ class PhraseSet {
     }
   }
   has(phrase: string): boolean { return this.whole.has(phrase); }
+  /** the words cues start with */
+  firstWords(): Iterable<string> { return this.byFirst.keys(); }
   /**
    * Length in tokens of the longest cue starting at i, or 0. Cue words match the word as written or as repaired
    * ("presents" is repaired to the vocabulary's "present").
@@ -152,8 +156,13 @@ export function parserTables(ckb: CompiledKb): ParserTables {
     lmpRes: (q.lmp?.patterns ?? []).map((r) => new RegExp(`\\b${r}`)),
     deliveryRes: (q.delivery?.patterns ?? []).map((r) => new RegExp(`\\b${r}`)),
     parityRes: (q.parity?.patterns ?? []).map((r) => new RegExp(`\\b${r}`)),
-    repairCache: new Map(),
+    repairCache: new Map(), cueBit: new Map(), cueStarts: new Map(),
   };
+  // each cue list's bit, and the lists whose cues start with each word
+  [t.negPre, t.breakers, t.historyPre, t.familyPre, t.hypoPre, t.negPost, t.modifierPre, t.familyPost, t.stoppedPost, t.presentingPre, t.negPseudo].forEach((set, i) => {
+    t!.cueBit.set(set, 1 << i);
+    for (const w of set.firstWords()) t!.cueStarts.set(w, (t!.cueStarts.get(w) ?? 0) | (1 << i));
+  });
   tablesCache.set(ckb, t);
   return t;
 }
@@ -431,7 +440,14 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   matches.sort((a, b) => a.i - b.i);
 
   // 2. cue positions
-  const cueAt = (set: PhraseSet) => { const a = new Int8Array(toks.length); for (let i = 0; i < toks.length; i++) a[i] = set.matchAt(toks, i); return a; };
+  // which cue lists have a cue starting at each word (one lookup per word, not one per list)
+  const starts = new Int32Array(toks.length);
+  for (let i = 0; i < toks.length; i++) starts[i] = (tables.cueStarts.get(toks[i].w) ?? 0) | (tables.cueStarts.get(toks[i].t) ?? 0);
+  const cueAt = (set: PhraseSet) => {
+    const a = new Int8Array(toks.length), bit = tables.cueBit.get(set) ?? -1;
+    for (let i = 0; i < toks.length; i++) if (bit < 0 || starts[i] & bit) a[i] = set.matchAt(toks, i);
+    return a;
+  };
   const neg = cueAt(tables.negPre), brk = cueAt(tables.breakers), hist = cueAt(tables.historyPre), fam = cueAt(tables.familyPre), hypo = cueAt(tables.hypoPre);
   const negPost = cueAt(tables.negPost), modPre = cueAt(tables.modifierPre), famPost = cueAt(tables.familyPost), stopped = cueAt(tables.stoppedPost), presenting = cueAt(tables.presentingPre);
   // a negation word inside a pseudo-negation ("no improvement in", "not only") negates nothing
@@ -981,6 +997,8 @@ function bagMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches:
   const haveBySent = new Map<number, Set<string>>();
   for (const m of matches) { const sent = toks[m.i].sent; const set = haveBySent.get(sent) ?? new Set<string>(); for (const id of m.ids) set.add(id); haveBySent.set(sent, set); }
   const byStart = [...matches].sort((a, b) => a.i - b.i);
+  // each word's stem, once
+  const stemOf = toks.map((tk) => stem(tk.t));
   const longest = byStart.reduce((mx, m) => Math.max(mx, m.n), 0);
   let first = 0;
   let start = 0;
@@ -993,7 +1011,7 @@ function bagMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches:
       for (let k = start; k < end; k++) {
         const t = toks[k].t;
         if (tables.stopwords.has(t) || !/[a-z]/.test(t)) continue;
-        const st = stem(t);
+        const st = stemOf[k];
         if (!pos.has(st)) pos.set(st, k);
       }
       const sent = toks[start].sent;
@@ -1011,13 +1029,17 @@ function bagMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches:
         const words: number[] = [];
         for (let k = Math.max(m.i, start); k < Math.min(m.i + m.n, end); k++) {
           covered[k - start] = 1;
-          if (m.n > 1) { phraseAt[k - start] = phraseWords.length; if (pos.get(stem(toks[k].t)) === k) words.push(k); }
+          if (m.n > 1) { phraseAt[k - start] = phraseWords.length; if (pos.get(stemOf[k]) === k) words.push(k); }
         }
         if (m.n > 1) phraseWords.push(words);
       }
       // words of a negation cue ("can't put on" weight)
       const inNegation = new Uint8Array(end - start);
-      for (let k = start; k < end; k++) for (let x = k, n = tables.negPre.matchAt(toks, k); x < Math.min(end, k + n); x++) inNegation[x - start] = 1;
+      const negBit = tables.cueBit.get(tables.negPre) ?? -1;
+      for (let k = start; k < end; k++) {
+        if (negBit > 0 && !(((tables.cueStarts.get(toks[k].w) ?? 0) | (tables.cueStarts.get(toks[k].t) ?? 0)) & negBit)) continue;
+        for (let x = k, n = tables.negPre.matchAt(toks, k); x < Math.min(end, k + n); x++) inNegation[x - start] = 1;
+      }
       // "abdo soft non tender": a "non" inside is a negation the bag may not step over ("abdo … tender" is not read)
       for (let k = start; k < end; k++) if (toks[k].t === 'non') inNegation[k - start] = 1;
       // a bag may not take a modifier out of a phrase, nor add only a negation's words to a whole phrase ("can't put
@@ -1036,12 +1058,12 @@ function bagMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches:
       // nor step over a negation its phrase does not hold ("pain not relieved by bowel movements" is not pain on
       // moving the bowels)
       const skipsNegation = (stems: string[], lo: number, hi: number) => {
-        for (let k = lo + 1; k < hi; k++) if (inNegation[k - start] && !stems.includes(stem(toks[k].t)) && !tables.stopwords.has(toks[k].t)) return true;
+        for (let k = lo + 1; k < hi; k++) if (inNegation[k - start] && !stems.includes(stemOf[k]) && !tables.stopwords.has(toks[k].t)) return true;
         return false;
       };
       // nor, for a relative's condition, run past another subject ("my mum says I have asthma" is not "mum has asthma")
       const crossesSubject = (stems: string[], lo: number, hi: number) => {
-        for (let k = lo + 1; k < hi; k++) if (SUBJECT_PRONOUNS.has(toks[k].w) && !stems.includes(stem(toks[k].t))) return true;
+        for (let k = lo + 1; k < hi; k++) if (SUBJECT_PRONOUNS.has(toks[k].w) && !stems.includes(stemOf[k])) return true;
         return false;
       };
       // a negation word of the bag's own phrase negates the word right after it, so nothing else may come between
@@ -1052,7 +1074,7 @@ function bagMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches:
           if (!tables.negPre.has(toks[p].w) && !tables.negPre.has(x)) continue;
           let q = p + 1;
           while (q < end && tables.stopwords.has(toks[q].t)) q++;
-          if (q >= end || !stems.includes(stem(toks[q].t))) return true;
+          if (q >= end || !stems.includes(stemOf[q])) return true;
         }
         return false;
       };
@@ -1072,7 +1094,7 @@ function bagMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches:
         // "weakness of the left arm": the one-word reading of a word the bag is built on ("weakness") gives way to it
         // where it is the bag's generalisation or an unrelated sense; a sibling stays ("coughing … blood in the phlegm":
         // productive cough beside haemoptysis)
-        yieldTo(matches, (m) => m.n === 1 && m.i >= b.lo && m.i <= b.hi && b.stems.includes(stem(toks[m.i].t)) && m.ids.every((id) => id !== b.findingId && !siblings(ckb, id, b.findingId)), byStart);
+        yieldTo(matches, (m) => m.n === 1 && m.i >= b.lo && m.i <= b.hi && b.stems.includes(stemOf[m.i]) && m.ids.every((id) => id !== b.findingId && !siblings(ckb, id, b.findingId)), byStart);
         matches.push({ i: b.lo, n: b.hi - b.lo + 1, ids: [b.findingId], repaired: true });
         have.add(b.findingId);
         for (let k = b.lo; k <= b.hi; k++) covered[k - start] = 1;
