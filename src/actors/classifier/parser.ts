@@ -682,8 +682,9 @@ function sharedSubject(ckb: CompiledKb, tables: ParserTables, toks: Tok[], match
     // "my left breast is red, hot and painful": the site with and without its side; two sites joined by "and" ("my back
     // and shoulders are … sore") each on its own
     const sites: string[][][] = [];
-    for (const part of written.includes('and') ? splitAt(written, 'and') : [written]) {
-      if (part.length > 2 || !part.length) continue;
+    const joined = written.includes('and');
+    for (const part of joined ? splitAt(written, 'and') : [written]) {
+      if (!part.length || (joined && part.length > SUBJECT_WORDS - 1)) continue;
       const bare = part.filter((w) => !tables.laterality.has(w));
       sites.push(bare.length && bare.length < part.length ? [part, bare] : [part]);
     }
