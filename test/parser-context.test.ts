@@ -60,3 +60,9 @@ test('review: only an "or" before the history cue keeps the history in a negated
   assert.equal(present('No fever, PMH asthma or COPD', 'hx_copd'), true);
   assert.equal(present('No fever, cough or history of asthma', 'hx_asthma'), false);
 });
+
+test('a "Past history:" line is history: a symptom listed there is no current complaint', () => {
+  const f = parseText(ckb, 'Past history: Eczema.').findings.find((x) => x.id === 'flexural_eczema');
+  assert.equal(f?.context, 'history');
+  assert.equal(parseText(ckb, 'Past history: Asthma.').findings.find((x) => x.id === 'hx_asthma')?.present, true);
+});
