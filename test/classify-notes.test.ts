@@ -89,9 +89,11 @@ test('combinations imply their compound finding: a fever under 3 months, a yello
       if (r.age_under !== undefined) assert.ok(!ev(r.all, r.age_under + 1).present.has(f.id) && !ev(r.all).present.has(f.id), `${f.id} past age ${r.age_under}`);
     }
   }
-  // through the text: a 6-week-old with a temperature of 38.5
+  // through the text: a 6-week-old with a temperature of 38.5; at 9 months the same fever rules the combination out
   const cl = classify(ckb, { text: 'A 6-week-old baby has a temperature of 38.5 and is feeding less.' });
   assert.ok(cl.evidence.present.has('fever_young_infant'));
+  assert.ok(classify(ckb, { text: 'A 9-month-old baby has a temperature of 38.5 and is feeding less.' }).evidence.absent.has('fever_young_infant'));
+  assert.ok(!classify(ckb, { text: 'A baby has a temperature of 38.5.' }).evidence.absent.has('fever_young_infant'), 'an unknown age rules nothing out');
 });
 
 test('a pregnancy or breastfeeding read in the text makes the patient a woman whatever the pronouns say', () => {

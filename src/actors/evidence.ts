@@ -72,10 +72,18 @@ export function finalizeEvidence(ckb: CompiledKb, ev: Evidence): Evidence {
   // combinations: "a 6-week-old with a temperature of 38.5" has a fever in a young infant (not where the text said otherwise)
   for (const f of ckb.findings) {
     if (!f.implied_by || ev.present.has(f.id) || ev.absent.has(f.id)) continue;
-    const holds = f.implied_by.some((r) => r.all.every((id) => ev.present.has(id))
-      && (r.age_under === undefined || (ev.age !== undefined && ev.age < r.age_under))
-      && (r.age_from === undefined || (ev.age !== undefined && ev.age >= r.age_from)));
-    if (!holds) continue;
+    const withAge = (r: { age_under?: number; age_from?: number }) => (r.age_under === undefined || (ev.age !== undefined && ev.age < r.age_under))
+      && (r.age_from === undefined || (ev.age !== undefined && ev.age >= r.age_from));
+    const holds = f.implied_by.some((r) => r.all.every((id) => ev.present.has(id)) && withAge(r));
+    if (!holds) {
+      // "a fever in a 9-month-old": the parts without the age, at a known age, rule the combination out
+      const outOfAge = f.implied_by.some((r) => (r.age_under !== undefined || r.age_from !== undefined) && ev.age !== undefined && r.all.every((id) => ev.present.has(id)));
+      if (outOfAge && f.implied_by.every((r) => !(r.all.every((id) => ev.present.has(id)) && r.age_under === undefined && r.age_from === undefined))) {
+        ev.absent.add(f.id);
+        for (const d of ckb.descendants.get(f.id) ?? []) if (!ev.present.has(d)) ev.absent.add(d);
+      }
+      continue;
+    }
     ev.present.add(f.id);
     for (const a of ckb.ancestors.get(f.id) ?? []) { ev.present.add(a); ev.absent.delete(a); }
   }
