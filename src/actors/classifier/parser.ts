@@ -1015,6 +1015,10 @@ function bagMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches:
         const st = stemOf[k];
         if (!pos.has(st)) pos.set(st, k);
       }
+      // most clauses hold no bag's rarest word: nothing to set up for them
+      let candidates = false;
+      for (const st of pos.keys()) if (ckb.bags.has(st)) { candidates = true; break; }
+      if (!candidates) { start = end === start ? start + 1 : end; continue; }
       const sent = toks[start].sent;
       let have = haveBySent.get(sent);
       if (!have) { have = new Set(); haveBySent.set(sent, have); }
