@@ -102,3 +102,9 @@ test('a pregnancy or breastfeeding read in the text makes the patient a woman wh
   // the patient block has the last word
   assert.equal(classify(ckb, { text: "I'm breastfeeding and my breast is sore.", patient: { sex: 'male' } }).evidence.sex, 'male');
 });
+
+test('a finding of pregnancy implies the pregnancy, unless the sex or the patient block rules it out', () => {
+  assert.ok(classify(ckb, { text: "I'm pregnant and bleeding heavily with clots" }).evidence.present.has('pregnant'));
+  assert.ok(!classify(ckb, { text: 'bleeding in pregnancy', patient: { sex: 'male', age: 40 } }).evidence.present.has('pregnant'));
+  assert.ok(!classify(ckb, { text: 'bleeding in pregnancy', patient: { pregnant: false } }).evidence.present.has('pregnant'));
+});

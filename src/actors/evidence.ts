@@ -72,6 +72,8 @@ export function finalizeEvidence(ckb: CompiledKb, ev: Evidence): Evidence {
   // combinations: "a 6-week-old with a temperature of 38.5" has a fever in a young infant (not where the text said otherwise)
   for (const f of ckb.findings) {
     if (!f.implied_by || ev.present.has(f.id) || ev.absent.has(f.id)) continue;
+    // (a pregnancy is never implied where the patient block or the sex and age rule it out)
+    if (f.id === preg && (ev.pregnant === false || (cannotBe && ev.pregnant !== true))) continue;
     const withAge = (r: { age_under?: number; age_from?: number }) => (r.age_under === undefined || (ev.age !== undefined && ev.age < r.age_under))
       && (r.age_from === undefined || (ev.age !== undefined && ev.age >= r.age_from));
     const holds = f.implied_by.some((r) => r.all.every((id) => ev.present.has(id)) && withAge(r));
