@@ -70,17 +70,16 @@ export function finalizeEvidence(ckb: CompiledKb, ev: Evidence): Evidence {
   const cannotBe = ev.sex === 'male' || (ev.age !== undefined && (ev.age < minAge || ev.age > maxAge));
   if (ev.pregnant === false || (cannotBe && ev.pregnant !== true)) { for (const x of [preg, ...(ckb.descendants.get(preg) ?? [])]) { ev.present.delete(x); if (ckb.findingById.has(x)) ev.absent.add(x); } }
   // combinations: "a 6-week-old with a temperature of 38.5" has a fever in a young infant (not where the text said otherwise)
-  for (const f of ckb.findings) {
-    if (!f.implied_by || ev.present.has(f.id) || ev.absent.has(f.id)) continue;
+  const withAge = (r: { age_under?: number; age_from?: number }) => (r.age_under === undefined || (ev.age !== undefined && ev.age < r.age_under))
+    && (r.age_from === undefined || (ev.age !== undefined && ev.age >= r.age_from));
+  for (const f of ckb.impliedFindings) {
+    if (ev.present.has(f.id) || ev.absent.has(f.id)) continue;
     // (a pregnancy is never implied where the patient block or the sex and age rule it out)
     if (f.id === preg && (ev.pregnant === false || (cannotBe && ev.pregnant !== true))) continue;
-    const withAge = (r: { age_under?: number; age_from?: number }) => (r.age_under === undefined || (ev.age !== undefined && ev.age < r.age_under))
-      && (r.age_from === undefined || (ev.age !== undefined && ev.age >= r.age_from));
-    const holds = f.implied_by.some((r) => r.all.every((id) => ev.present.has(id)) && withAge(r));
-    if (!holds) {
-      // "a fever in a 9-month-old": the parts without the age, at a known age, rule the combination out
-      const outOfAge = f.implied_by.some((r) => (r.age_under !== undefined || r.age_from !== undefined) && ev.age !== undefined && r.all.every((id) => ev.present.has(id)));
-      if (outOfAge && f.implied_by.every((r) => !(r.all.every((id) => ev.present.has(id)) && r.age_under === undefined && r.age_from === undefined))) {
+    const partsOf = f.implied_by!.filter((r) => r.all.every((id) => ev.present.has(id)));
+    if (!partsOf.some(withAge)) {
+      // "a fever in a 9-month-old": the parts there at a known age outside the range rule the combination out
+      if (partsOf.length && ev.age !== undefined) {
         ev.absent.add(f.id);
         for (const d of ckb.descendants.get(f.id) ?? []) if (!ev.present.has(d)) ev.absent.add(d);
       }

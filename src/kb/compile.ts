@@ -50,6 +50,8 @@ export interface CompiledKb {
   vocabularyTokens: Set<string>;
   /** word-order-free phrase index: multi-word synonyms by their rarest content stem */
   bags: Map<string, BagEntry[]>;
+  /** the findings a combination of others may imply (`implied_by`) */
+  impliedFindings: FindingT[];
   /** SymSpell-style index: each vocabulary token under each of its one-character deletions */
   deletions: Map<string, string[]>;
   drugById: Map<string, DrugT>;
@@ -216,7 +218,7 @@ export function compileKb(kb: KnowledgeBase): CompiledKb {
 
   return {
     kb, findings: kb.findings, findingIndex, findingById, ancestors, descendants, familyOf, pastOf, durationRules,
-    conditions: kb.conditions, conditionIndex, conditionById, trie, vocabularyTokens, deletions, bags,
+    conditions: kb.conditions, conditionIndex, conditionById, trie, vocabularyTokens, deletions, bags, impliedFindings: kb.findings.filter((f) => f.implied_by?.length),
     drugById, drugByName, drugClassesOf, drugFindings, allergyById, allergyByName,
   };
 }

@@ -102,7 +102,7 @@ export function classify(ckb: CompiledKb, req: DiagnosisRequestT): Classified {
   }
   // "ex-smoker, 20 pack-years": a habit read only from a measure of past exposure, beside its own past form, is the past
   // one ("Do you smoke: yes. Former smoker: yes" keeps both)
-  const measures = new Set(ckb.kb.qualifiers.exposure_measures ?? []);
+  const measures = parserTables(ckb).exposureMeasures;
   const isMeasure = (text: string) => measures.has(normalizeText(text).replace(/[\d.,]+/g, ' ').trim().replace(/\s+/g, ' '));
   const onlyMeasure = (id: string) => {
     const read = ev.recognised.filter((r) => r.id === id);

@@ -67,18 +67,20 @@ const WORD_RE = /\d+\.\d+|[a-z0-9]+(?:['\-][a-z0-9]+)*|[/%+?]|[.;!\n:,()]/g;
 
 export interface ParserTables {
   negPre: PhraseSet; negPost: PhraseSet; negPseudo: PhraseSet; modifierPre: PhraseSet; breakers: PhraseSet; historyPre: PhraseSet; presentingPre: PhraseSet; medicationPre: PhraseSet; relatives: Set<string>; familyPre: PhraseSet; familyPost: PhraseSet; stoppedPost: PhraseSet; hypoPre: PhraseSet; hypoVoid: Set<string>;
-  onsetSudden: PhraseSet; onsetGradual: PhraseSet; severity: Map<string, number>; laterality: Map<string, string>;
+  onsetSudden: PhraseSet; onsetGradual: PhraseSet; severity: Map<string, number>; laterality: Map<string, string>; sides: Set<string>;
   durationUnits: Map<string, number>; numberWords: Map<string, number>; sexWords: Map<string, 'male' | 'female'>; dependantAgeRe?: RegExp; resultWords: Set<string>;
   vitalRes: { name: string; re: RegExp }[];
   labRes: { name: string; re: RegExp; unitRe?: RegExp; units: Map<string, number>; siBelow?: number; siAbove?: number; siFactor: number; ambiguous?: [number, number]; range: [number, number] }[];
   labOtherSpecimens: Set<string>; labNotAfter: Set<string>;
   lmpRes: RegExp[];
+  /** measures of past exposure ("pack years") */
+  exposureMeasures: Set<string>;
   /** a bit per cue list scanned over every word, and the lists whose cues start with a word */
   cueBit: Map<PhraseSet, number>; cueStarts: Map<string, number>;
   deliveryRes: RegExp[];
   parityRes: RegExp[];
   /** cue words + templates such as ["{loc}", "pain"] or ["pain", "in", "{loc}"]: pain first, then qualifiers.compose */
-  composers: { cues: Set<string>; templates: string[][] }[];
+  composers: { cues: Set<string>; templates: string[][]; tenderFirst: string[][]; forOtherCues: string[][] }[];
   stopwords: Set<string>;
   difficulty: Set<string>;
   privative: Map<string, string>;
@@ -140,18 +142,25 @@ export function parserTables(ckb: CompiledKb): ParserTables {
     relatives: new Set((q.family_post ?? []).map((c) => c.split(' ').at(-1)!)), familyPre: new PhraseSet(q.family_pre), familyPost: new PhraseSet(q.family_post ?? []), stoppedPost: new PhraseSet(q.stopped_post ?? []), hypoPre: new PhraseSet(q.hypothetical_pre), hypoVoid: new Set(q.hypothetical_void ?? []),
     onsetSudden: new PhraseSet(q.onset_sudden), onsetGradual: new PhraseSet(q.onset_gradual),
     severity: new Map(Object.entries(q.severity_words)), laterality: new Map(Object.entries(q.laterality)),
+    // side words a phrase may hold without the vocabulary naming them ("the outer side of his right elbow")
+    sides: new Set(Object.entries(q.laterality).filter(([w, side]) => (side === 'left' || side === 'right') && /^[a-z]{3,}$/.test(w)).map(([w]) => w)),
     durationUnits: new Map(Object.entries(q.duration_units)), numberWords: new Map(Object.entries(q.number_words)),
     sexWords: new Map(Object.entries(q.sex_words)),
     resultWords: new Set(q.result_words ?? []),
     ...(q.dependant_age_pre?.length ? { dependantAgeRe: new RegExp(`\\b(?:${q.dependant_age_pre.map(escapeRegExp).join('|')})\\s+(?:my|our|his|her|their|a|an)\\s+$`) } : {}),
     stopwords: new Set(q.stopwords), difficulty: new Set(q.difficulty_words ?? []), privative: new Map(Object.entries(q.privative_words ?? {})), episodic: new Set(q.episodic_words ?? []), episodeLength: new Set(q.episode_length_words ?? []), keepAsWritten: new Set([...q.stopwords, ...(q.not_misspellings ?? [])]), clauseBreakers: new Set(q.clause_breakers), imaging: new Set(q.imaging_words ?? []), upperAbbreviations: new Map(Object.entries(q.upper_abbreviations ?? {}).map(([k, v]) => [k, v.split(' ')])), upperNotBefore: new Set(q.upper_abbreviations_not_before ?? []),
-    composers: [{ cues: q.pain_words, templates: q.pain_compose }, ...(q.compose ?? [])].map((c) => ({ cues: new Set(c.cues), templates: c.templates.map((p) => p.split(/\s+/)) })),
+    composers: [{ cues: q.pain_words, templates: q.pain_compose }, ...(q.compose ?? [])].map((c) => {
+      const templates = c.templates.map((p) => p.split(/\s+/));
+      // "tender" tries the tenderness templates first; other cues never read "tender {loc}" (a pain is no tenderness)
+      const tenderness = (tpl: string[]) => tpl.some((w) => TENDER_CUES.has(w));
+      return { cues: new Set(c.cues), templates, tenderFirst: [...templates].sort((a, b) => Number(tenderness(b)) - Number(tenderness(a))), forOtherCues: templates.filter((tpl) => !tpl.includes('tender')) };
+    }),
     labRes: (q.lab_readings ?? []).flatMap((l) => l.patterns.map((r) => ({
       name: l.name, re: new RegExp(`\\b${r.replaceAll('{sep}', LAB_SEPARATOR)}`, 'g'), units: new Map(Object.entries(l.units ?? {})),
       ...(l.units ? { unitRe: new RegExp(`\\s*(${Object.keys(l.units).map(escapeRegExp).join('|')})(?![a-z])`, 'y') } : {}),
       siBelow: l.si_below, siAbove: l.si_above, siFactor: l.si_factor ?? 1, ambiguous: l.ambiguous_without_unit, range: l.range,
     }))),
-    labOtherSpecimens: new Set(q.lab_other_specimens ?? []), labNotAfter: new Set(q.lab_not_after ?? []),
+    labOtherSpecimens: new Set(q.lab_other_specimens ?? []), labNotAfter: new Set(q.lab_not_after ?? []), exposureMeasures: new Set(q.exposure_measures ?? []),
     vitalRes: Object.entries(q.vital_patterns).flatMap(([name, res]) => res.map((r) => ({ name, re: new RegExp(`\\b${r}`, 'g') }))),
     lmpRes: (q.lmp?.patterns ?? []).map((r) => new RegExp(`\\b${r}`)),
     deliveryRes: (q.delivery?.patterns ?? []).map((r) => new RegExp(`\\b${r}`)),
@@ -342,7 +351,7 @@ const NEG_WINDOW = 14;
  * skipped where the vocabulary has the phrase without it ("feeling really down" is "feeling down"); both readings of
  * such a word are tried ("feeling really weak" is itself a phrase).
  */
-function longestPhraseAt(ckb: CompiledKb, toks: Tok[], i: number): Match | undefined {
+function longestPhraseAt(ckb: CompiledKb, sides: Set<string>, toks: Tok[], i: number): Match | undefined {
   let best: Match | undefined;
   // the walk follows the words as written; a skipped intensifier, or a plural the vocabulary has only in the singular
   // inside a longer phrase ("headaches on one side"), is a second path kept for later (rare, so the stack is only made
@@ -363,7 +372,7 @@ function longestPhraseAt(ckb: CompiledKb, toks: Tok[], i: number): Match | undef
     if (next < toks.length && toks[next].span === toks[i].span) {
       child = node.next.get(toks[next].t);
       // (and a side inside the phrase: "pain on the outer side of his right elbow")
-      if ((INTENSIFIERS.has(toks[next].t) || (next > i && SIDES.has(toks[next].t))) && next + 1 < toks.length && toks[next + 1].span === toks[i].span) {
+      if ((INTENSIFIERS.has(toks[next].t) || (next > i && sides.has(toks[next].t))) && next + 1 < toks.length && toks[next + 1].span === toks[i].span) {
         const after = node.next.get(toks[next + 1].t);
         if (after) (pending ??= []).push([after, next + 1, repaired || toks[next + 1].repaired, singularStart]);
       }
@@ -389,8 +398,6 @@ function singularOf(t: string): string | undefined {
 }
 
 /** adverbs that may stand inside a vocabulary phrase without changing it ("feeling really down") */
-/** side words that a phrase may hold without the vocabulary naming them */
-const SIDES = new Set(['left', 'right']);
 const INTENSIFIERS = new Set(['really', 'very', 'so', 'quite', 'extremely', 'pretty', 'rather', 'terribly', 'incredibly', 'awfully', 'fairly', 'super', 'too', 'constantly', 'always']);
 /** most words from a habit to a cue that says it stopped ("smoking history but quit", "smoked … for 40 years but quit") */
 const STOPPED_REACH = 8;
@@ -410,7 +417,7 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   // 1. phrase matches (longest first, left to right, non-overlapping)
   const matches: Match[] = [];
   for (let i = 0; i < toks.length;) {
-    let best = longestPhraseAt(ckb, toks, i);
+    let best = longestPhraseAt(ckb, tables.sides, toks, i);
     // "pain in the back" of my neck, "spots on the back" of my throat: a phrase ending on a part word followed by "of"
     // names the part of what follows, not the back itself
     if (best && partOfWhatFollows(tables, toks, best.i + best.n - 1)) best = undefined;
@@ -1250,7 +1257,7 @@ function composeMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matc
             // abdominal tenderness, which is not the same as no abdominal pain)
             const at = cuePos[ci].find((k) => Math.abs(k - j) <= COMPOSE_CUE_REACH && away(k) === nearest)!;
             const tender = TENDER_CUES.has(toks[at].t);
-            const templates = tender ? [...composers[ci].templates].sort((a, b) => Number(b.includes('tenderness') || b.includes('tender')) - Number(a.includes('tenderness') || a.includes('tender'))) : composers[ci].templates;
+            const templates = tender ? composers[ci].tenderFirst : composers[ci].forOtherCues;
             for (const tpl of templates) {
               // "sores in my mouth" is not "a rash around my mouth": a template's preposition must be the one written
               if (written && tpl.some((w) => LOCATION_PREPOSITIONS.has(w) && w !== 'of' && w !== written)) continue;
@@ -1586,6 +1593,9 @@ const AGE_RES: [RegExp, number, boolean][] = [
 
 /** characters before an age searched for a verb of caring ("looking after my …") */
 const DEPENDANT_CUE_REACH = 40;
+/** each age pattern as a global one, to look past a dependant's age to the next match */
+const AGE_RES_ALL = new Map(AGE_RES.map(([re]) => [re, new RegExp(re.source, 'g')]));
+
 /** characters after a dependant's age that still name the dependant ("my 3 week old baby boy") */
 const DEPENDANT_NOUN_REACH = 16;
 const THIRD_PERSON = /\b(?:he|she|his|him|her|hers|he's|she's|hes|shes)\b/;
@@ -1608,7 +1618,8 @@ function readDemographics(tables: ParserTables, lower: string): { age?: number; 
     for (const [re, scale, isStrong] of AGE_RES) {
       if (isStrong !== strong) continue;
       // each pattern's first match that is not a dependant's ("looking after my 80 year old mum. I am a 52 year old man")
-      const all = new RegExp(re.source, 'g');
+      const all = AGE_RES_ALL.get(re)!;
+      all.lastIndex = 0;
       let m: RegExpExecArray | null;
       while ((m = all.exec(lower)) && m.index < at && strong && dependant(m.index, m[0].length));
       if (!m || m.index >= at) continue;
