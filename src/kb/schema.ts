@@ -298,9 +298,9 @@ export const QualifiersFile = Type.Object({
   lab_not_after: Type.Optional(Type.Array(Type.String())),
   /** measures of past exposure ("pack years"): a habit read only from one, beside its own past form, is the past one */
   exposure_measures: Type.Optional(Type.Array(Type.String())),
-  /** abbreviations read only when written in capitals, as the words they stand for ("HA" is a headache, "ha" a laugh) */
   /** words after a capital-only abbreviation that show it is used in another sense ("HA injection": hyaluronic acid) */
   upper_abbreviations_not_before: Type.Optional(Type.Array(Type.String())),
+  /** abbreviations read only when written in capitals, as the words they stand for ("HA" is a headache, "ha" a laugh) */
   upper_abbreviations: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Z][A-Za-z0-9+/&]*$' }), Type.String({ minLength: 1 }))),
   pain_compose: Type.Array(Type.String({ pattern: '\\{loc\\}' })),
   /** further cue-word + location compositions read like the pain one ("swelling … ankle" → "ankle swelling") */
