@@ -72,10 +72,9 @@ export function finalizeEvidence(ckb: CompiledKb, ev: Evidence): Evidence {
   // combinations: "a 6-week-old with a temperature of 38.5" has a fever in a young infant (not where the text said otherwise)
   const withAge = (r: { age_under?: number; age_from?: number }) => (r.age_under === undefined || (ev.age !== undefined && ev.age < r.age_under))
     && (r.age_from === undefined || (ev.age !== undefined && ev.age >= r.age_from));
+  // (a pregnancy ruled out above is absent, so no combination implies it)
   for (const f of ckb.impliedFindings) {
     if (ev.present.has(f.id) || ev.absent.has(f.id)) continue;
-    // (a pregnancy is never implied where the patient block or the sex and age rule it out)
-    if (f.id === preg && (ev.pregnant === false || (cannotBe && ev.pregnant !== true))) continue;
     const partsOf = f.implied_by!.filter((r) => r.all.every((id) => ev.present.has(id)));
     if (!partsOf.some(withAge)) {
       // "a fever in a 9-month-old": the parts there at a known age outside the range rule the combination out
