@@ -413,6 +413,9 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   const lower = text.replace(/[^\x00-\x7f]/g, (c) => (c === '’' || c === '‘' ? "'" : c === '°' ? '°' : ' ')).toLowerCase();
   const questions = new Set<number>();
   const toks = tokenizeWithOffsets(ckb, tables, lower, text, questions);
+  // which cue lists have a cue starting at each word (one lookup per word, not one per list)
+  const starts = new Int32Array(toks.length);
+  for (let i = 0; i < toks.length; i++) starts[i] = (tables.cueStarts.get(toks[i].w) ?? 0) | (tables.cueStarts.get(toks[i].t) ?? 0);
 
   // 1. phrase matches (longest first, left to right, non-overlapping)
   const matches: Match[] = [];
@@ -440,16 +443,13 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   coordinatedCues(ckb, tables.composers, toks, matches);
   // 1c. word-order-free matches of multi-word synonyms within one clause ("pain that is increased when you
   //     breathe in deeply" ~ "pain worse on deep breathing"), for findings not already found in the sentence
-  bagMatches(ckb, tables, toks, matches);
+  bagMatches(ckb, tables, toks, matches, starts);
   // 1d. "I have a rash on my legs. It is itchy and spreading": a sentence opened by "it"/"they" speaks of the thing
   //     the previous sentence opened with
   pronounMatches(ckb, toks, matches);
   matches.sort((a, b) => a.i - b.i);
 
-  // 2. cue positions
-  // which cue lists have a cue starting at each word (one lookup per word, not one per list)
-  const starts = new Int32Array(toks.length);
-  for (let i = 0; i < toks.length; i++) starts[i] = (tables.cueStarts.get(toks[i].w) ?? 0) | (tables.cueStarts.get(toks[i].t) ?? 0);
+  // 2. cue positions (`starts`: which cue lists have a cue starting at each word, read once after tokenizing)
   const cueAt = (set: PhraseSet) => {
     const a = new Int8Array(toks.length), bit = tables.cueBit.get(set) ?? -1;
     for (let i = 0; i < toks.length; i++) if (bit < 0 || starts[i] & bit) a[i] = set.matchAt(toks, i);
@@ -1000,7 +1000,7 @@ function templateEntry(ckb: CompiledKb, tpl: string[], toks: Tok[], j: number, n
 
 const BAG_SLACK = 4;
 
-function bagMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches: Match[]): void {
+function bagMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches: Match[], starts: Int32Array): void {
   // the findings read per sentence, and the matches by their first word, so that each clause looks at its own only
   const haveBySent = new Map<number, Set<string>>();
   for (const m of matches) { const sent = toks[m.i].sent; const set = haveBySent.get(sent) ?? new Set<string>(); for (const id of m.ids) set.add(id); haveBySent.set(sent, set); }
@@ -1049,7 +1049,7 @@ function bagMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches:
       const inNegation = new Uint8Array(end - start);
       const negBit = tables.cueBit.get(tables.negPre) ?? -1;
       for (let k = start; k < end; k++) {
-        if (negBit > 0 && !(((tables.cueStarts.get(toks[k].w) ?? 0) | (tables.cueStarts.get(toks[k].t) ?? 0)) & negBit)) continue;
+        if (negBit > 0 && !(starts[k] & negBit)) continue;
         for (let x = k, n = tables.negPre.matchAt(toks, k); x < Math.min(end, k + n); x++) inNegation[x - start] = 1;
       }
       // "abdo soft non tender": a "non" inside is a negation the bag may not step over ("abdo … tender" is not read)
