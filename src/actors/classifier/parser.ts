@@ -54,8 +54,12 @@ export interface ParseResult {
 
 export interface LabReading { value: number; source: { start: number; end: number }; text: string }
 
-/** a phrase read at toks[i, i + n); `negatedAt`: a negation word standing before the cue a composed site was read with ("abdomen soft and non tender") */
-interface Match { i: number; n: number; ids: string[]; repaired: boolean; negatedAt?: number; tenderCue?: boolean }
+/**
+ * a phrase read at toks[i, i + n); `negatedAt`: a negation word standing before the cue a composed site was read with
+ * ("abdomen soft and non tender"); `painFromTender`: a tenderness cue read through a pain template (the site has no
+ * tenderness finding), which says nothing when negated
+ */
+interface Match { i: number; n: number; ids: string[]; repaired: boolean; negatedAt?: number; painFromTender?: boolean }
 
 /**
  * `t` the token as the vocabulary knows it (repaired where needed), `w` the word as written, for cue matching;
@@ -601,7 +605,7 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
       if (!id || !f) continue;
       if (context === 'hypothetical') continue;
       // "the bony points of the ankle are not tender": no tenderness there says nothing of pain there (the sprain hurts)
-      if (!now && m.tenderCue && !/tender/.test(f.id)) continue;
+      if (!now && m.painFromTender) continue;
       // for history/risk items the history cue is exactly what they express
       const ctx: Context = context === 'history' && (f.kind === 'history' || f.kind === 'risk_factor' || f.kind === 'exposure') ? 'patient' : context;
       const pf: ParsedFinding = {
@@ -1267,7 +1271,7 @@ function composeMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matc
                 // ("tonsil (L), thyroid cartilage": not thyroid tenderness)
                 // and a negation word right before the cue when the cue comes after the site
                 const negatedAt = at > j && at > 0 && negatingWord(tables, toks[at - 1].w) ? at - 1 : undefined;
-                matches.push({ i: j, n, ids: e.findingIds.filter((id) => !have.has(id)), repaired: toks[j].repaired, ...(negatedAt !== undefined ? { negatedAt } : {}), ...(tender ? { tenderCue: true } : {}) });
+                matches.push({ i: j, n, ids: e.findingIds.filter((id) => !have.has(id)), repaired: toks[j].repaired, ...(negatedAt !== undefined ? { negatedAt } : {}), ...(tender && !tpl.some((w) => TENDER_CUES.has(w)) ? { painFromTender: true } : {}) });
                 for (const id of e.findingIds) have.add(id);
                 for (let k = j; k < j + n; k++) covered[k] = 1;
                 lastAnchor = j + n - 1;
