@@ -692,3 +692,12 @@ test('a subject of two sites joined by "and" gives each its predicates', () => {
   assert.equal(state(lips, 'lip_tongue_swelling')?.present, true);
   assert.equal(state(lips, 'eyelid_swelling')?.present, true);
 });
+
+test('a yes to a question offering a finding and a kind of it as alternatives affirms the general one only', () => {
+  const r = find('Do you feel your heart is beating fast (racing), irregularly (missing a beat) or do you feel palpitations: yes.');
+  assert.equal(state(r, 'palpitations')?.present, true);
+  assert.equal(state(r, 'skipped_beats'), undefined);
+  // the same words as a statement, and an "or" inside one finding's words, keep the specific reading
+  assert.equal(state(find('My heart is missing a beat or racing.'), 'skipped_beats')?.present, true);
+  assert.equal(state(find('Do you have a cough that produces colored or more abundant sputum than usual: yes.'), 'increased_sputum')?.present, true);
+});

@@ -65,6 +65,7 @@ interface Match { i: number; n: number; ids: string[]; repaired: boolean; negate
  * `t` the token as the vocabulary knows it (repaired where needed), `w` the word as written, for cue matching;
  * `span` the stretch a phrase may run over, parted by commas and brackets but not by a colon ("Cough: productive")
  */
+interface Span { id: string; start: number; end: number }
 interface Tok { t: string; w: string; start: number; end: number; sent: number; clause: number; span: number; repaired: boolean }
 
 const WORD_RE = /\d+\.\d+|[a-z0-9]+(?:['\-][a-z0-9]+)*|[/%+?]|[.;!\n:,()]/g;
@@ -473,6 +474,8 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
 
   const answeredNo = answeredNoRanges(lower);
   const byId = new Map<string, ParsedFinding>();
+  // every present mention, where a finding is mentioned more than once
+  const readAt: Span[] = [];
   for (const m of matches) {
     const sent = toks[m.i].sent;
     let negated = false, negAt = -1, otherThan = false, context: Context = 'patient';
@@ -613,11 +616,14 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
         match: m.repaired ? 'repaired' : 'exact', source: { start: first.start, end: last.end }, text: text.slice(first.start, last.end),
       };
       if (now) readModifiers(tables, toks, m.i, m.n, pf);
+      if (now) readAt.push({ id, start: first.start, end: last.end });
       const prev = byId.get(id);
       // a present mention outweighs a negated one; the patient's own context outweighs history
       if (!prev || (!prev.present && pf.present) || (prev.context !== 'patient' && pf.context === 'patient' && pf.present === prev.present)) byId.set(id, pf);
     }
   }
+
+  orQuestionAnswers(ckb, toks, inMatch, questions, readAt, byId);
 
   const out: ParseResult = { findings: [...byId.values()], vitals: readVitals(tables, lower), drugs: drugsTaken(ckb, tables, toks, neg, stopped, questions), labs: readLabs(tables, lower, text) };
   const lmp = readDaysAgo(tables, lower, tables.lmpRes), parity = readParity(tables, lower), delivery = readDaysAgo(tables, lower, tables.deliveryRes, true);
@@ -628,6 +634,48 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   if (demo.age !== undefined) out.age = demo.age;
   if (demo.sex) out.sex = demo.sex;
   return out;
+}
+
+/** Auxiliaries that open a yes/no question ("Do you feel …: yes", "Have you had …?"). */
+const QUESTION_OPENERS = new Set(['do', 'does', 'did', 'have', 'has', 'are', 'is', 'was', 'were', 'can', 'could']);
+const QUESTION_SUBJECTS = new Set(['you', 'your', 'he', 'she', 'they', 'the', 'there', 'it']);
+/** Words a question may put between "or" and its next alternative ("or do you feel"). */
+const OR_QUESTION_GAP = 3;
+
+/**
+ * "Do you feel your heart is beating fast (racing), irregularly (missing a beat) or do you feel palpitations: yes": a
+ * yes to a question that offers findings as alternatives affirms one of them, not each; where one alternative is a
+ * kind of another, only the general one is known. (Alternatives with nothing in common stay as read: the answer
+ * says nothing about which, and dropping both would lose a yes.)
+ */
+function orQuestionAnswers(ckb: CompiledKb, toks: Tok[], inMatch: Uint8Array, questions: Set<number>, readAt: Span[], byId: Map<string, ParsedFinding>): void {
+  for (let i = 0; i < toks.length;) {
+    const sent = toks[i].sent;
+    let end = i;
+    let or = false;
+    while (end < toks.length && toks[end].sent === sent) { if (toks[end].t === 'or') or = true; end++; }
+    const question = questions.has(sent) || (end - i > 2 && QUESTION_OPENERS.has(toks[i].t) && QUESTION_SUBJECTS.has(toks[i + 1].t));
+    if (or && question) {
+      const from = toks[i].start, to = toks[end - 1].end;
+      const here = readAt.filter((r) => r.start >= from && r.end <= to);
+      // the two are the alternatives: the first ends right at an "or", and the second follows it within a question's
+      // few words, none of them read ("… (missing a beat) or do you feel palpitations"); "a cough that produces colored or more abundant
+      // sputum" is one cough, the "or" joins two kinds of sputum
+      const alternatives = (a: Span, b: Span) => {
+        const [x, y] = a.start < b.start ? [a, b] : [b, a];
+        let k = i;
+        while (k < end && toks[k].start < x.end) k++;
+        if (k >= end || toks[k].t !== 'or') return false;
+        let gap = 0;
+        for (k++; k < end && toks[k].start < y.start; k++) { if (inMatch[k]) return false; gap++; }
+        return gap <= OR_QUESTION_GAP;
+      };
+      for (const f of here) {
+        if (here.some((g) => ckb.ancestors.get(f.id)?.includes(g.id) && alternatives(f, g))) byId.delete(f.id);
+      }
+    }
+    i = end;
+  }
 }
 
 const FEELING_VERBS = new Set(['feel', 'feels', 'feeling', 'felt']);
