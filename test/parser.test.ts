@@ -701,3 +701,40 @@ test('a yes to a question offering a finding and a kind of it as alternatives af
   assert.equal(state(find('My heart is missing a beat or racing.'), 'skipped_beats')?.present, true);
   assert.equal(state(find('Do you have a cough that produces colored or more abundant sputum than usual: yes.'), 'increased_sputum')?.present, true);
 });
+
+test('a clause opening with a verb of its own or with "just" is out of an earlier negation', () => {
+  const r = find("She says NO chest pain at all, just a funny heavy feeling in her upper tummy.");
+  assert.equal(state(r, 'chest_pain')?.present, false);
+  assert.equal(state(r, 'upper_abdominal_pain')?.present, true);
+  assert.equal(state(find('No fever, has a cough'), 'cough')?.present, true);
+  assert.equal(state(find("hasn't opened her bowels for 4 days, feels bloated"), 'bloating')?.present, true);
+  // a list of complaints without a verb stays negated
+  assert.equal(state(find('No fever, cough or vomiting'), 'vomiting')?.present, false);
+});
+
+test('clinical shorthand: a bare relative before a condition, gestation in weeks+days, "bloods" are blood tests', () => {
+  assert.equal(state(find('FHx: Mother T2DM.'), 'family_hx_diabetes')?.present, true);
+  assert.equal(state(find('FHx: Mother T2DM.'), 'hx_diabetes'), undefined);
+  // a son or daughter named bare is more often the patient
+  assert.equal(state(find('Daughter fever 3 days'), 'fever')?.context, 'patient');
+  const g = find('31F G3P2 at 31+5/40, sudden abdominal pain');
+  assert.equal(state(g, 'pregnancy_20_weeks_or_more')?.present, true);
+  assert.equal(state(g, 'pregnancy_first_trimester'), undefined);
+  assert.equal(find('Urine + bloods sent.').findings.length, 0);
+  assert.equal(state(find('he winced when I pressed there'), 'shortness_of_breath'), undefined);
+});
+
+test('ages written of the person spoken for, and stages of life that place the age band', () => {
+  const age = (t: string) => find(t).age;
+  assert.equal(age('Calling about my mum shes 79, type 2 diabetic'), 79);
+  assert.equal(age('My father is 76. For two days he has had tummy ache'), 76);
+  assert.equal(age('my husband, 81, has a cough'), 81);
+  assert.equal(age('Toddler (2 yrs) has had a cold'), 2);
+  assert.equal(age('my baby is 9 months and has a temp'), 0.75);
+  assert.equal(age('Day 4 of life baby boy, bilious vomits'), 0.01);
+  assert.equal(age('my toddler has blisters on his hands'), ageWord('toddler'));
+  assert.equal(age('newborn with jaundice'), ageWord('newborn'));
+  // never a pregnancy, a time since, a height, a dependant's, nor a stage that is not the subject
+  for (const t of ['she is 34 weeks pregnant', 'she is 6 weeks postpartum', 'my husband is 6 foot tall', 'breastfeeding my son (4 months), my breast is red', "scratched R eye with toddler's fingernail", 'I have a toddler and a newborn and I am exhausted']) assert.equal(age(t), undefined, t);
+});
+const ageWord = (w: string) => ckb.kb.qualifiers.age_words?.[w];

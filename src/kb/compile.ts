@@ -10,9 +10,12 @@ export interface BagEntry { findingId: string; stems: string[] }
 
 /** irregular plurals of body words that the suffix rules below would not bring together */
 const IRREGULAR: Record<string, string> = { calves: 'calf', halves: 'half', feet: 'foot', teeth: 'tooth', knives: 'knife' };
+/** plurals that name something else: "bloods" are blood tests */
+const NOT_PLURALS = new Set(['bloods']);
 
 /** A light suffix stripper so that "breathe", "breathing" and "breaths" meet, and "deeply" meets "deep". */
 export function stem(t: string): string {
+  if (NOT_PLURALS.has(t)) return t;
   let s = IRREGULAR[t] ?? t;
   if (s.length > 5 && s.endsWith('ing')) s = s.slice(0, -3);
   else if (s.length > 5 && s.endsWith('ly')) s = s.slice(0, -2);

@@ -283,6 +283,11 @@ export const QualifiersFile = Type.Object({
    * my 80 year old mum"): that age is the dependant's, not the writer's
    */
   dependant_age_pre: Type.Optional(Type.Array(Type.String())),
+  /**
+   * words for a stage of life that give an age in years when the text gives no number and the word is the subject
+   * ("my toddler has …", "newborn with …"); only stages narrow enough to place the age band
+   */
+  age_words: Type.Optional(Type.Record(Type.String(), Type.Number({ minimum: 0, maximum: 18 }))),
   /** words that state a result after what it reports ("nit negative", "Kernig's positive"), ending that result */
   result_words: Type.Optional(Type.Array(Type.String())),
   /** a-privative words read as "non" + the word they negate ("afebrile" → "non febrile") */

@@ -73,7 +73,7 @@ const WORD_RE = /\d+\.\d+|[a-z0-9]+(?:['\-][a-z0-9]+)*|[/%+?]|[.;!\n:,()]/g;
 export interface ParserTables {
   negPre: PhraseSet; negPost: PhraseSet; negPseudo: PhraseSet; modifierPre: PhraseSet; breakers: PhraseSet; historyPre: PhraseSet; presentingPre: PhraseSet; medicationPre: PhraseSet; relatives: Set<string>; familyPre: PhraseSet; familyPost: PhraseSet; stoppedPost: PhraseSet; hypoPre: PhraseSet; hypoVoid: Set<string>;
   onsetSudden: PhraseSet; onsetGradual: PhraseSet; severity: Map<string, number>; laterality: Map<string, string>; sides: Set<string>;
-  durationUnits: Map<string, number>; numberWords: Map<string, number>; sexWords: Map<string, 'male' | 'female'>; dependantAgeRe?: RegExp; resultWords: Set<string>;
+  durationUnits: Map<string, number>; numberWords: Map<string, number>; sexWords: Map<string, 'male' | 'female'>; dependantAgeRe?: RegExp; ageWordRe?: RegExp; ageWords: Map<string, number>; resultWords: Set<string>;
   vitalRes: { name: string; re: RegExp }[];
   labRes: { name: string; re: RegExp; unitRe?: RegExp; units: Map<string, number>; siBelow?: number; siAbove?: number; siFactor: number; ambiguous?: [number, number]; range: [number, number] }[];
   labOtherSpecimens: Set<string>; labNotAfter: Set<string>;
@@ -151,6 +151,9 @@ export function parserTables(ckb: CompiledKb): ParserTables {
     sides: new Set(Object.entries(q.laterality).filter(([w, side]) => (side === 'left' || side === 'right') && /^[a-z]{3,}$/.test(w)).map(([w]) => w)),
     durationUnits: new Map(Object.entries(q.duration_units)), numberWords: new Map(Object.entries(q.number_words)),
     sexWords: new Map(Object.entries(q.sex_words)),
+    ageWords: new Map(Object.entries(q.age_words ?? {})),
+    // the stage word as a subject: first in the text or after a determiner, and followed by what it does or has
+    ...(Object.keys(q.age_words ?? {}).length ? { ageWordRe: new RegExp(`(?:^\\s*|\\b(?:my|our|the|a|this|her|his)\\s+)(${Object.keys(q.age_words!).map(escapeRegExp).join('|')})\\b(?!')(?=\\s+(?:(?:boy|girl|son|daughter|baby)\\s+)?(?:is|has|had|keeps|kept|won't|wont|isn't|hasn't|was|seems|started|with|not|can't|cant|cries|crying|vomit\\w*|refus\\w*)\\b|\\s*[(,])`) } : {}),
     resultWords: new Set(q.result_words ?? []),
     ...(q.dependant_age_pre?.length ? { dependantAgeRe: new RegExp(`\\b(?:${q.dependant_age_pre.map(escapeRegExp).join('|')})\\s+(?:my|our|his|her|their|a|an)\\s+$`) } : {}),
     stopwords: new Set(q.stopwords), difficulty: new Set(q.difficulty_words ?? []), privative: new Map(Object.entries(q.privative_words ?? {})), episodic: new Set(q.episodic_words ?? []), episodeLength: new Set(q.episode_length_words ?? []), keepAsWritten: new Set([...q.stopwords, ...(q.not_misspellings ?? [])]), clauseBreakers: new Set(q.clause_breakers), imaging: new Set(q.imaging_words ?? []), upperAbbreviations: new Map(Object.entries(q.upper_abbreviations ?? {}).map(([k, v]) => [k, v.split(' ')])), upperNotBefore: new Set(q.upper_abbreviations_not_before ?? []),
@@ -415,7 +418,9 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   const tables = parserTables(ckb);
   // keep offsets: lower-casing ASCII keeps length; other characters are replaced one-for-one
   // (non-ASCII first: "İ" lower-cases to two code units and would shift every offset after it)
-  const lower = text.replace(/[^\x00-\x7f]/g, (c) => (c === '’' || c === '‘' ? "'" : c === '°' ? '°' : ' ')).toLowerCase();
+  const lower = text.replace(/[^\x00-\x7f]/g, (c) => (c === '’' || c === '‘' ? "'" : c === '°' ? '°' : ' ')).toLowerCase()
+    // "31+5/40": 31 weeks and 5 days of gestation is read as "31/40" (the days, kept as blanks, would read "5/40")
+    .replace(GESTATION_DAYS_RE, (_, weeks: string, days: string) => weeks + ' '.repeat(days.length));
   const questions = new Set<number>();
   const toks = tokenizeWithOffsets(ckb, tables, lower, text, questions);
   // which cue lists have a cue starting at each word (one lookup per word, not one per list)
@@ -486,6 +491,9 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
       // and a relative who reports about the patient does not make the report family history ("her brother noticed
       // she was confused", "my mother says I have asthma")
       if (toks[k].clause !== toks[k + 1].clause && SUBJECT_PRONOUNS.has(toks[k + 1].w)) break;
+      // "hasn't opened her bowels for 4 days, feels bloated", "no chest pain, just a heavy feeling in her upper tummy": a
+      // clause opening with a verb of its own, or with a word of contrast, says something new
+      if (toks[k].clause !== toks[k + 1].clause && (CLAUSE_VERBS.has(toks[k + 1].w) || CONTRAST_OPENERS.has(toks[k + 1].t))) break;
       if (!inMatch[k] && SUBJECT_PRONOUNS.has(toks[k].w) && !neg[k]) break;
       // "… any energy and my throat has been itchy": "and" with a possessed subject and its verb opens a new clause
       // ("no pain in my chest and my left arm" is still one list)
@@ -495,6 +503,9 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
       if (k > 0 && toks[k - 1].clause !== toks[k].clause && clauseWithVerbAt(toks, k)) break;
       // "lost 6 kg without trying and feels tired": "and" with a verb of its own ends it without a comma too
       if (toks[k].t === 'and' && k + 1 < m.i && (CLAUSE_VERBS.has(toks[k + 1].w) || FEELING_VERBS.has(toks[k + 1].t))) break;
+      // "FHx: Mother T2DM, father MI at 52": a relative opening a clause right before the finding is its subject (a son
+      // or daughter so written is more often the patient: "Daughter: fever 3 days")
+      if (k === m.i - 1 && tables.relatives.has(toks[k].t) && !DEPENDANT_WORDS.has(toks[k].t) && (k === 0 || toks[k - 1].clause !== toks[k].clause)) { context = 'family'; break; }
       // family and hypothetical cues count even inside another finding's phrase ("mother had diabetes")
       // (a cue may end on the phrase's first word: "mother had" + "had a stroke")
       if (fam[k] && k < m.i) {
@@ -635,6 +646,8 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   if (demo.sex) out.sex = demo.sex;
   return out;
 }
+
+const GESTATION_DAYS_RE = /\b(\d{1,2})(\+\d)(?=\/40\b)/g;
 
 /** Auxiliaries that open a yes/no question ("Do you feel …: yes", "Have you had …?"). */
 const QUESTION_OPENERS = new Set(['do', 'does', 'did', 'have', 'has', 'are', 'is', 'was', 'were', 'can', 'could']);
@@ -963,6 +976,10 @@ function endsCue(cues: Int8Array, toks: Tok[], k: number, sent: number): boolean
 }
 
 const CLAUSE_VERBS = new Set(['is', 'are', 'was', 'were', 'has', 'have', 'had', 'feels', 'felt', 'hurts', 'hurt', 'aches', 'ached', 'gets', 'got', 'became', 'becomes', 'keeps', 'kept', 'started', 'seems', 'looks', 'went', 'goes', 'turned', 'turns']);
+/** relatives who, named bare before a finding, are more often the patient than family history */
+const DEPENDANT_WORDS = new Set(['son', 'daughter', 'child', 'baby']);
+/** words that open a clause in contrast with a negated one before it ("no chest pain, just a heavy feeling") */
+const CONTRAST_OPENERS = new Set(['just', 'only']);
 /** "and my throat has been itchy": a conjunction at `k` opening a clause with a possessed subject and its own verb */
 function newSubjectAt(toks: Tok[], k: number): boolean {
   if ((toks[k].t !== 'and' && toks[k].t !== 'but') || !POSSESSIVES.has(toks[k + 1]?.t ?? '')) return false;
@@ -1627,6 +1644,10 @@ function readParity(tables: ParserTables, lower: string): number | undefined {
  * Ages written with their unit ("45 year old", "27F", "6-week-old") are strong; "aged 12", "45 m" and "I'm 34" are weak,
  * read only where no strong one is written ("asthma since age 5. 34 year old woman", "fell 3 m from a ladder").
  */
+/** who an age may be written of, bare ("my father is 76", "Toddler (2 yrs)"): the patient or the person spoken for */
+const PERSON_WORDS = 'baby|toddler|child|son|daughter|boy|girl|husband|wife|partner|mum|mom|mother|dad|father|grandad|grandpa|grandma|granny|nan|nana|grandson|granddaughter|brother|sister|patient|he|she';
+/** whose age may be written in weeks or months */
+const CHILD_WORDS = 'baby|newborn|infant|toddler|son|daughter|boy|girl';
 const AGE_RES: [RegExp, number, boolean][] = [
   [/\b(\d{1,3})\s*(?:-|\s)?\s*(?:y\/o|yo|y\.o\.?|yrs?\.? old|years? old|year-old|yr-old|years?-old|y old|yoa)\b/, 1, true],
   [/\b(\d{1,2})\s*(?:-|\s)?\s*(?:months?[- ]old|mo[- ]old|m\/o|mos? old)\b/, 1 / 12, true],
@@ -1641,6 +1662,15 @@ const AGE_RES: [RegExp, number, boolean][] = [
   [/\b(\d{1,3})\s*(?:m|f|male|female|man|woman)\b/, 1, false],
   // "I'm 34", "im 25 and …", but not "I'm 8 weeks pregnant" nor "I'm 5 and a half months pregnant"
   [/\b(?:i am|i'm|im)\s+(\d{1,3})(?!\s*and a half)(?=\s*(?:$|[,.;!)]|and\b|but\b|so\b|with\b|now\b|too\b|(?:years?|yrs?)\b|y\/?o\b))/, 1, false],
+  // "Day 4 of life"
+  [/\bday\s*(\d{1,2})\s*of\s*life\b/, 1 / 365, true],
+  // "my mum, shes 79", "my father is 76.", "Toddler (2 yrs)", "my husband, 81, …", "my baby is 9 months", "my baby (7 months)"
+  [new RegExp(`\\b(?:${PERSON_WORDS})(?:'s|s| is| was)\\s+(\\d{1,3})\\s*(?:years?|yrs?)?(?=\\s*(?:$|[,.;!)]|and\\b|but\\b|so\\b|with\\b|now\\b|old\\b))`), 1, false],
+  [new RegExp(`\\b(?:${PERSON_WORDS})\\s*\\(\\s*(\\d{1,3})\\s*(?:years?|yrs?|y)?\\s*\\)`), 1, false],
+  [new RegExp(`\\b(?:my|our|the)\\s+(?:${PERSON_WORDS})\\s*,\\s*(\\d{1,3})\\s*,`), 1, false],
+  // months and weeks of a child only, never of a pregnancy or a time since ("she is 6 weeks postpartum")
+  [new RegExp(`\\b(?:${CHILD_WORDS})(?:'s|s| is| was)?\\s*\\(?\\s*(\\d{1,2})\\s*(?:months?|mos?)\\b(?!\\s*(?:pregnant|gone|post|after|ago|since|of))`), 1 / 12, false],
+  [new RegExp(`\\b(?:${CHILD_WORDS})(?:'s|s| is| was)?\\s*\\(?\\s*(\\d{1,2})\\s*(?:weeks?|wks?)\\b(?!\\s*(?:pregnant|gone|post|after|ago|since|of|overdue|early|late|prem))`), 1 / 52, false],
 ];
 
 /** characters before an age searched for a verb of caring ("looking after my …") */
@@ -1673,13 +1703,16 @@ function readDemographics(tables: ParserTables, lower: string): { age?: number; 
       const all = AGE_RES_ALL.get(re)!;
       all.lastIndex = 0;
       let m: RegExpExecArray | null;
-      while ((m = all.exec(lower)) && m.index < at && strong && dependant(m.index, m[0].length));
+      while ((m = all.exec(lower)) && m.index < at && dependant(m.index, m[0].length));
       if (!m || m.index >= at) continue;
       const a = Number(m[1]) * scale;
       if (a >= 0 && a <= 120) { out.age = Math.round(a * 100) / 100; at = m.index; }
     }
     if (out.age !== undefined) break;
   }
+  // "my toddler has …": a stage of life, where no age is written
+  const stage = out.age === undefined ? tables.ageWordRe?.exec(lower) : undefined;
+  if (stage && !dependant(stage.index + stage[0].length - stage[1].length, stage[1].length)) out.age = tables.ageWords.get(stage[1]);
   // a dependant's words say nothing of the writer's sex ("my 3 week old boy")
   if (dependants.length) lower = dependants.reduce((text, [a, b]) => text.slice(0, a) + ' '.repeat(Math.min(b, text.length) - a) + text.slice(Math.min(b, text.length)), lower);
   // strong sex words first ("56 y/o M", "61 year old male", "a woman"), pronouns only as a fallback
