@@ -108,3 +108,21 @@ test('a finding of pregnancy implies the pregnancy, unless the sex or the patien
   assert.ok(!classify(ckb, { text: 'bleeding in pregnancy', patient: { sex: 'male', age: 40 } }).evidence.present.has('pregnant'));
   assert.ok(!classify(ckb, { text: 'bleeding in pregnancy', patient: { pregnant: false } }).evidence.present.has('pregnant'));
 });
+
+test('diabetes and anaemia indices: HbA1c and fasting glucose by their own thresholds, MCV both ways, low ferritin', () => {
+  // HbA1c 48 mmol/mol (6.5%) and fasting glucose 7.0 are the diagnostic thresholds; a random glucose keeps its own
+  for (const text of ['HbA1c 68 mmol/mol', 'HbA1c 7.2%', 'fasting glucose 9.8']) assert.ok(ev(text).present.has('hyperglycaemia_measured'), text);
+  for (const text of ['HbA1c 38', 'fasting glucose 5.1', 'glucose 9.8']) assert.ok(ev(text).absent.has('hyperglycaemia_measured'), text);
+  const e = ev('Hb 82, MCV 58, plts 480. Ferritin 4.');
+  for (const id of ['anaemia_lab', 'microcytosis_lab', 'low_ferritin_lab', 'iron_deficiency_anaemia']) assert.ok(e.present.has(id), id);
+  assert.ok(e.absent.has('macrocytosis_lab'));
+  assert.ok(ev('MCV 104').present.has('macrocytosis_lab'));
+  // a low ferritin without anaemia is no iron-deficiency anaemia
+  assert.ok(!ev('Hb 138, ferritin 12').present.has('iron_deficiency_anaemia'));
+});
+
+test('vertigo in spells of seconds is its own finding', () => {
+  const e = ev('the room spins for a few seconds when I roll over, then it stops');
+  assert.ok(e.present.has('vertigo_brief_episodes'));
+  assert.ok(!ev('the room has been spinning for 2 days').present.has('vertigo_brief_episodes'));
+});

@@ -189,17 +189,42 @@ test('ECG changes written in a note: ST elevation is an emergency by itself, and
 test('a condition\'s urgency is raised for the patients the knowledge base names at risk, and only for them', () => {
   const raised = ckb.conditions.filter((c) => c.urgency_raised?.length);
   assert.ok(raised.length > 0, 'the knowledge base raises some conditions for patients at risk');
-  const ev = (present: string[], age?: number) => ({ present: new Set(present), ...(age !== undefined ? { age } : {}) });
+  const ev = (present: string[], age?: number, sex?: 'male' | 'female') => ({ present: new Set(present), ...(age !== undefined ? { age } : {}), ...(sex ? { sex } : {}) });
+  const other = { male: 'female', female: 'male' } as const;
   for (const c of raised) {
+    // a patient of the other sex than any entry names
+    const sexed = c.urgency_raised!.find((r) => r.sex)?.sex;
+    const neutralSex = sexed ? other[sexed] : undefined;
     // an age between every entry's limits, with nothing of their lists, keeps the base level
     const lo = Math.max(0, ...c.urgency_raised!.map((r) => r.age_under ?? 0)), hi = Math.min(...c.urgency_raised!.map((r) => r.age_from ?? Infinity));
     const neutral = hi === Infinity ? Math.max(30, lo * 2) : (lo + hi) / 2;
     // (where the age limits overlap, every age is at risk: nothing to check without a risk)
-    if (lo < hi) assert.equal(conditionUrgency(c, ev([], neutral)), c.urgency, `${c.id}: raised at age ${neutral} with no risk`);
+    if (lo < hi) assert.equal(conditionUrgency(c, ev([], neutral, neutralSex)), c.urgency, `${c.id}: raised at age ${neutral} with no risk`);
     for (const r of c.urgency_raised!) {
       if (r.any_of?.length) assert.ok(URGENCY_RANK[conditionUrgency(c, ev([r.any_of[0]], 30))] >= URGENCY_RANK[r.to], `${c.id}: ${r.any_of[0]} does not raise it`);
       if (r.age_from !== undefined) assert.ok(URGENCY_RANK[conditionUrgency(c, ev([], r.age_from))] >= URGENCY_RANK[r.to], `${c.id}: age ${r.age_from} does not raise it`);
       if (r.age_under !== undefined) assert.ok(URGENCY_RANK[conditionUrgency(c, ev([], r.age_under / 2))] >= URGENCY_RANK[r.to], `${c.id}: age under ${r.age_under} does not raise it`);
+      if (r.sex !== undefined && lo < hi) assert.ok(URGENCY_RANK[conditionUrgency(c, ev([], neutral, r.sex))] >= URGENCY_RANK[r.to], `${c.id}: a ${r.sex} patient does not raise it`);
     }
   }
+});
+
+test('triage follows the guidance for common self-limiting illness and raises it for those at risk', () => {
+  const level = (text: string, patient?: DiagnosisRequestT['patient']) => {
+    const ev = classify(ckb, { text, ...(patient ? { patient } : {}) }).evidence;
+    return ev;
+  };
+  const cystitis = ckb.conditionById.get('cystitis')!;
+  // a woman of 16-64 with an uncomplicated lower UTI can be seen by a pharmacist; a man, or a woman of 65, needs a clinician
+  assert.equal(conditionUrgency(cystitis, level('burning when I pee', { age: 30, sex: 'female' })), 'self_care');
+  assert.equal(conditionUrgency(cystitis, level('burning when I pee', { age: 30, sex: 'male' })), 'routine');
+  assert.equal(conditionUrgency(cystitis, level('burning when I pee', { age: 70, sex: 'female' })), 'routine');
+  // hypoglycaemia with drowsiness is an emergency; gastroenteritis with dehydration needs a clinician the same day
+  assert.equal(conditionUrgency(ckb.conditionById.get('hypoglycaemia')!, level('sugar 2.1, sweaty and now very drowsy', { age: 81 })), 'emergency');
+  assert.equal(conditionUrgency(ckb.conditionById.get('viral_gastroenteritis')!, level('vomiting and diarrhoea, dry mouth and sunken eyes, dehydrated', { age: 2 })), 'urgent');
+  assert.equal(conditionUrgency(ckb.conditionById.get('viral_gastroenteritis')!, level('vomiting and diarrhoea, drinking rehydration solution', { age: 4 })), 'self_care', '"rehydration" is no misspelt dehydration');
+  // a child's constipation with a faecal mass is no adult colorectal cancer referral
+  const bowel = (age: number) => flagsFor({ text: 'streak of blood on the paper, palpable faecal mass LIF', patient: { age } }).some((f) => f.id === 'rf_rectal_bleeding_cancer');
+  assert.equal(bowel(30), true);
+  assert.equal(bowel(3), false);
 });

@@ -116,7 +116,7 @@ export function checkKb(kb: KnowledgeBase, icd?: Set<string>): string[] {
     for (const r of c.red_flags ?? []) need(redFlags, r, 'red flag', ctx);
     for (const u of c.urgency_raised ?? []) {
       for (const id of u.any_of ?? []) need(findings, id, 'finding (urgency raised)', ctx);
-      if (!u.any_of?.length && u.age_under === undefined && u.age_from === undefined) problems.push(`${ctx}: an urgency_raised entry says for whom`);
+      if (!u.any_of?.length && u.age_under === undefined && u.age_from === undefined && u.sex === undefined) problems.push(`${ctx}: an urgency_raised entry says for whom`);
       // URGENCIES runs from the most urgent down
       if (URGENCIES.indexOf(u.to) >= URGENCIES.indexOf(c.urgency)) problems.push(`${ctx}: urgency_raised to ${u.to} is no raise from ${c.urgency}`);
     }

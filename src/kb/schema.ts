@@ -104,12 +104,14 @@ export const Condition = Type.Object({
   urgency: Urgency,
   /**
    * a higher urgency for patients at risk of this condition's complications ("influenza: self-care, but routine care
-   * for the pregnant, the over-65s and chronic lung disease"): raised to `to` when any of `any_of` is present, or the
-   * age is below `age_under` or at least `age_from` years
+   * for the pregnant, the over-65s and chronic lung disease"): raised to `to` when any of `any_of` is present, the
+   * age is below `age_under` or at least `age_from` years, or the patient is of `sex` (cystitis: self-care for women,
+   * a clinician for men)
    */
   urgency_raised: Type.Optional(Type.Array(Type.Object({
     to: Urgency,
     any_of: Type.Optional(Type.Array(Id)),
+    sex: Type.Optional(Type.Union([Type.Literal('male'), Type.Literal('female')])),
     age_under: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
     age_from: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
     sources: Sources,

@@ -19,7 +19,7 @@ export interface UrgencyResult {
   time_to_care: 'immediately' | 'within 24 hours' | 'within days' | 'self care';
 }
 
-const { conditionFloor, cantMissFloor, cantMissSeverity } = CALIBRATION.triage;
+const { conditionFloor, routineFloor, cantMissFloor, cantMissSeverity } = CALIBRATION.triage;
 
 export const URGENCY_RANK: Record<Urgency, number> = { self_care: 0, routine: 1, urgent: 2, emergency: 3 };
 const TIME_TO_CARE: Record<Urgency, UrgencyResult['time_to_care']> = {
@@ -70,11 +70,11 @@ function triggerFires(ckb: CompiledKb, t: TriggerT, ev: Evidence): string[] | un
  * A condition's urgency for this patient: its own, raised where the knowledge base names the patient at risk of its
  * complications (pregnancy, age, chronic disease).
  */
-export function conditionUrgency(c: Pick<ConditionT, 'urgency' | 'urgency_raised'>, ev: Pick<Evidence, 'present' | 'age'>): Urgency {
+export function conditionUrgency(c: Pick<ConditionT, 'urgency' | 'urgency_raised'>, ev: Pick<Evidence, 'present' | 'age' | 'sex'>): Urgency {
   let level: Urgency = c.urgency;
   for (const r of c.urgency_raised ?? []) {
     if (URGENCY_RANK[r.to] <= URGENCY_RANK[level]) continue;
-    const atRisk = (r.any_of ?? []).some((id) => ev.present.has(id))
+    const atRisk = (r.any_of ?? []).some((id) => ev.present.has(id)) || (r.sex !== undefined && ev.sex === r.sex)
       || (ev.age !== undefined && ((r.age_under !== undefined && ev.age < r.age_under) || (r.age_from !== undefined && ev.age >= r.age_from)));
     if (atRisk) level = r.to;
   }
@@ -98,7 +98,7 @@ export function detectRedFlags(ckb: CompiledKb, ev: Evidence): FiredFlag[] {
  * whose conditions together (that level or more urgent) hold at least `minProbability` of the posterior: the chance
  * that the patient needs that much care, not only the leading condition's share.
  */
-export function assessUrgency(flags: FiredFlag[], conditions: { urgency: Urgency; probability: number; name: string; severity: number }[] = [], minProbability: number = conditionFloor): UrgencyResult {
+export function assessUrgency(flags: FiredFlag[], conditions: { urgency: Urgency; probability: number; name: string; severity: number }[] = [], minProbability: number = conditionFloor, minRoutine: number = routineFloor): UrgencyResult {
   let level: Urgency = flags.length ? flags[0].urgency : 'self_care';
   let action = flags.length ? flags[0].action : '';
   let score = flags.length ? (level === 'emergency' ? 0.95 : 0.75) : 0.1;
@@ -116,7 +116,7 @@ export function assessUrgency(flags: FiredFlag[], conditions: { urgency: Urgency
     if (URGENCY_RANK[u] <= URGENCY_RANK[level]) break;
     const atLeast = conditions.filter((c) => URGENCY_RANK[c.urgency] >= URGENCY_RANK[u]);
     const mass = atLeast.reduce((s, c) => s + c.probability, 0);
-    if (mass < minProbability) continue;
+    if (mass < (u === 'routine' ? minRoutine : minProbability)) continue;
     const leading = atLeast.reduce((a, c) => (c.probability > a.probability ? c : a));
     level = u;
     action = LEADING_ACTION[u](leading.name);
