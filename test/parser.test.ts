@@ -738,3 +738,10 @@ test('ages written of the person spoken for, and stages of life that place the a
   for (const t of ['she is 34 weeks pregnant', 'she is 6 weeks postpartum', 'my husband is 6 foot tall', 'breastfeeding my son (4 months), my breast is red', "scratched R eye with toddler's fingernail", 'I have a toddler and a newborn and I am exhausted']) assert.equal(age(t), undefined, t);
 });
 const ageWord = (w: string) => ckb.kb.qualifiers.age_words?.[w];
+
+test('"keeping an eye on" is no eye, and a collapse is read as one', () => {
+  assert.equal(find('the doctor mentioned a swelling they were keeping an eye on').findings.length, 0);
+  assert.equal(state(find('his eye is swollen'), 'eyelid_swelling')?.present, true);
+  assert.equal(state(find('My husband collapsed in the bathroom'), 'syncope')?.present, true);
+  assert.equal(state(find('my lung collapsed last year'), 'syncope'), undefined);
+});

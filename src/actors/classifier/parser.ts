@@ -1198,9 +1198,11 @@ const LOCATION_PREPOSITIONS = new Set(['in', 'on', 'at', 'into', 'over', 'around
 /** a word that negates the cue word right after it ("non tender", "not painful", "doesn't hurt"): "non", or a one-word negation cue */
 const negatingWord = (tables: ParserTables, w: string) => w === 'non' || tables.negPre.has(w);
 const BACK_ADVERB_VERBS = new Set(['come', 'comes', 'came', 'coming', 'go', 'goes', 'went', 'going', 'gone', 'get', 'gets', 'got', 'getting', 'bring', 'brings', 'brought', 'flare', 'flares', 'flared', 'keeps', 'kept', 'grow', 'grows', 'grew', 'fight', 'fought', 'call', 'called', 'hold', 'held', 'cut', 'looking', 'looked']);
-/** "the pain came back", "it goes away and comes back": "back" as an adverb after a verb of motion, not the back */
+/** "the pain came back", "it goes away and comes back": "back" as an adverb after a verb of motion, not the back; "an eye on" */
 function adverbialBack(toks: Tok[], k: number): boolean {
-  return toks[k].t === 'back' && k > 0 && BACK_ADVERB_VERBS.has(toks[k - 1].w);
+  return (toks[k].t === 'back' && k > 0 && BACK_ADVERB_VERBS.has(toks[k - 1].w))
+    // "a swelling they were keeping an eye on": watching, not the eye
+    || (toks[k].t === 'eye' && k > 0 && toks[k - 1].t === 'an' && (toks[k + 1]?.t === 'on' || toks[k + 1]?.t === 'out'));
 }
 const PART_WORDS = new Set(['back', 'backs', 'front', 'fronts', 'side', 'sides', 'top', 'tops', 'bottom', 'bottoms', 'base', 'tip', 'tips', 'inside', 'outside', 'middle', 'frequency']);
 /**
