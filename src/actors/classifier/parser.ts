@@ -8,7 +8,7 @@
  *  4. read vital signs, age and sex written in the text.
  * Cost is linear in the text length; no allocation beyond the result and the token arrays.
  */
-import { type CompiledKb, type TrieNode, correctToken, stem } from '../../kb/compile.ts';
+import { type CompiledKb, type TrieNode, correctToken, stem, tokenize } from '../../kb/compile.ts';
 import type { VitalName } from '../../kb/schema.ts';
 
 export type Context = 'patient' | 'family' | 'hypothetical' | 'history';
@@ -65,8 +65,10 @@ interface Match { i: number; n: number; ids: string[]; repaired: boolean; negate
  * `t` the token as the vocabulary knows it (repaired where needed), `w` the word as written, for cue matching;
  * `span` the stretch a phrase may run over, parted by commas and brackets but not by a colon ("Cough: productive")
  */
-interface Span { id: string; start: number; end: number }
 interface Tok { t: string; w: string; start: number; end: number; sent: number; clause: number; span: number; repaired: boolean }
+
+/** a present reading of a finding and the words it was read from (a finding may be read more than once) */
+interface Mention { pf: ParsedFinding; i: number; n: number }
 
 const WORD_RE = /\d+\.\d+|[a-z0-9]+(?:['\-][a-z0-9]+)*|[/%+?]|[.;!\n:,()]/g;
 
@@ -86,6 +88,8 @@ export interface ParserTables {
   parityRes: RegExp[];
   /** cue words + templates such as ["{loc}", "pain"] or ["pain", "in", "{loc}"]: pain first, then qualifiers.compose */
   composers: { cues: Set<string>; templates: string[][]; tenderFirst: string[][]; forOtherCues: string[][] }[];
+  /** the finding a predicate word gives a site: site words joined by a space → word → finding id */
+  siteStates: Map<string, Map<string, string>>;
   stopwords: Set<string>;
   difficulty: Set<string>;
   privative: Map<string, string>;
@@ -152,6 +156,7 @@ export function parserTables(ckb: CompiledKb): ParserTables {
     durationUnits: new Map(Object.entries(q.duration_units)), numberWords: new Map(Object.entries(q.number_words)),
     sexWords: new Map(Object.entries(q.sex_words)),
     ageWords: new Map(Object.entries(q.age_words ?? {})),
+    siteStates: new Map((q.site_states ?? []).flatMap((g) => g.sites.map((site) => [tokenize(site).join(' '), new Map(Object.entries(g.states))] as const))),
     // the stage word as a subject: first in the text or after a determiner, and followed by what it does or has
     ...(Object.keys(q.age_words ?? {}).length ? { ageWordRe: new RegExp(`(?:^\\s*|\\b(?:my|our|the|a|this|her|his)\\s+)(${Object.keys(q.age_words!).map(escapeRegExp).join('|')})\\b(?!')(?=\\s+(?:(?:boy|girl|son|daughter|baby)\\s+)?(?:is|has|had|keeps|kept|won't|wont|isn't|hasn't|was|seems|started|with|not|can't|cant|cries|crying|vomit\\w*|refus\\w*)\\b|\\s*[(,])`) } : {}),
     resultWords: new Set(q.result_words ?? []),
@@ -479,11 +484,11 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
 
   const answeredNo = answeredNoRanges(lower);
   const byId = new Map<string, ParsedFinding>();
-  // every present mention, where a finding is mentioned more than once
-  const readAt: Span[] = [];
+  // every present reading, where a finding is read more than once
+  const mentions: Mention[] = [];
   for (const m of matches) {
     const sent = toks[m.i].sent;
-    let negated = false, negAt = -1, otherThan = false, context: Context = 'patient';
+    let negated = false, negAt = -1, otherThan = false, context: Context = 'patient', newStatement = false;
     // look back within the sentence: the nearest cue wins, a scope breaker stops the look-back
     for (let k = m.i - 1, dist = 0; k >= 0 && toks[k].sent === sent && dist < NEG_WINDOW; k--, dist++) {
       if (inMatch[k] === 0 && brk[k] && !neg[k] && !inCue[k]) break;
@@ -492,8 +497,9 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
       // she was confused", "my mother says I have asthma")
       if (toks[k].clause !== toks[k + 1].clause && SUBJECT_PRONOUNS.has(toks[k + 1].w)) break;
       // "hasn't opened her bowels for 4 days, feels bloated", "no chest pain, just a heavy feeling in her upper tummy": a
-      // clause opening with a verb of its own, or with a word of contrast, says something new
-      if (toks[k].clause !== toks[k + 1].clause && (CLAUSE_VERBS.has(toks[k + 1].w) || CONTRAST_OPENERS.has(toks[k + 1].t))) break;
+      // clause opening with a verb of its own, or with a word of contrast, says something new: no negation or history
+      // before it reaches in (a relative's does: "my brother has asthma, gets eczema too")
+      if (toks[k].clause !== toks[k + 1].clause && (CLAUSE_VERBS.has(toks[k + 1].w) || CONTRAST_OPENERS.has(toks[k + 1].t))) newStatement = true;
       if (!inMatch[k] && SUBJECT_PRONOUNS.has(toks[k].w) && !neg[k]) break;
       // "… any energy and my throat has been itchy": "and" with a possessed subject and its verb opens a new clause
       // ("no pain in my chest and my left arm" is still one list)
@@ -505,7 +511,9 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
       if (toks[k].t === 'and' && k + 1 < m.i && (CLAUSE_VERBS.has(toks[k + 1].w) || FEELING_VERBS.has(toks[k + 1].t))) break;
       // "FHx: Mother T2DM, father MI at 52": a relative opening a clause right before the finding is its subject (a son
       // or daughter so written is more often the patient: "Daughter: fever 3 days")
-      if (k === m.i - 1 && tables.relatives.has(toks[k].t) && !DEPENDANT_WORDS.has(toks[k].t) && (k === 0 || toks[k - 1].clause !== toks[k].clause)) { context = 'family'; break; }
+      // (only where the finding has a family form: "Father chest pain" in a caller's note is the father's complaint)
+      if (k === m.i - 1 && tables.relatives.has(toks[k].t) && !DEPENDANT_WORDS.has(toks[k].t) && (k === 0 || toks[k - 1].clause !== toks[k].clause)
+        && m.ids.some((id) => id.startsWith('family_') || ckb.familyOf.has(id))) { context = 'family'; break; }
       // family and hypothetical cues count even inside another finding's phrase ("mother had diabetes")
       // (a cue may end on the phrase's first word: "mother had" + "had a stroke")
       if (fam[k] && k < m.i) {
@@ -528,6 +536,7 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
       if (modPre[k] && k + modPre[k] <= m.i) break;
       // a negation cue may run into the phrase it negates ("no history of" + "history of kidney stones")
       if (neg[k]) {
+        if (newStatement) break;
         // "I have not had a period": a cue running into a phrase that holds its own negation is that phrase's
         if (k + neg[k] > m.i && negationInside(neg, m.i, m.n)) break;
         // "I can't walk without pain", "hard to move about while not feeling stiff": the pain or stiffness is there
@@ -548,6 +557,7 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
         break;
       }
       if (hist[k] && k + hist[k] <= m.i && dist < 6) {
+        if (newStatement) break;
         // "a 3-week history of headaches", "2 months history of leg oedema": the length of the present illness
         if (k > 0 && toks[k - 1].sent === sent && durationEndingAt(tables, toks, k - 1) !== undefined) break;
         // "presents with a history of worsening pain": the presenting complaint
@@ -627,14 +637,14 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
         match: m.repaired ? 'repaired' : 'exact', source: { start: first.start, end: last.end }, text: text.slice(first.start, last.end),
       };
       if (now) readModifiers(tables, toks, m.i, m.n, pf);
-      if (now) readAt.push({ id, start: first.start, end: last.end });
+      if (now) mentions.push({ pf, i: m.i, n: m.n });
       const prev = byId.get(id);
       // a present mention outweighs a negated one; the patient's own context outweighs history
       if (!prev || (!prev.present && pf.present) || (prev.context !== 'patient' && pf.context === 'patient' && pf.present === prev.present)) byId.set(id, pf);
     }
   }
 
-  orQuestionAnswers(ckb, toks, inMatch, questions, readAt, byId);
+  orQuestionAnswers(ckb, toks, inMatch, questions, mentions, byId);
 
   const out: ParseResult = { findings: [...byId.values()], vitals: readVitals(tables, lower), drugs: drugsTaken(ckb, tables, toks, neg, stopped, questions), labs: readLabs(tables, lower, text) };
   const lmp = readDaysAgo(tables, lower, tables.lmpRes), parity = readParity(tables, lower), delivery = readDaysAgo(tables, lower, tables.deliveryRes, true);
@@ -647,47 +657,55 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   return out;
 }
 
-const GESTATION_DAYS_RE = /\b(\d{1,2})(\+\d)(?=\/40\b)/g;
+const GESTATION_DAYS_RE = /\b(\d{1,2})(\s?\+\s?\d)(?=\/40\b)/g;
 
-/** Auxiliaries that open a yes/no question ("Do you feel …: yes", "Have you had …?"). */
-const QUESTION_OPENERS = new Set(['do', 'does', 'did', 'have', 'has', 'are', 'is', 'was', 'were', 'can', 'could']);
-const QUESTION_SUBJECTS = new Set(['you', 'your', 'he', 'she', 'they', 'the', 'there', 'it']);
 /** Words a question may put between "or" and its next alternative ("or do you feel"). */
 const OR_QUESTION_GAP = 3;
 
 /**
  * "Do you feel your heart is beating fast (racing), irregularly (missing a beat) or do you feel palpitations: yes": a
  * yes to a question that offers findings as alternatives affirms one of them, not each; where one alternative is a
- * kind of another, only the general one is known. (Alternatives with nothing in common stay as read: the answer
- * says nothing about which, and dropping both would lose a yes.)
+ * kind of another, only the general one is known from the question (a reading elsewhere in the text still counts).
+ * Alternatives with nothing in common stay as read: the answer says nothing about which, and dropping both would lose a
+ * yes. The answer is a "yes" closing the question after a colon, or a next sentence that opens with "yes".
  */
-function orQuestionAnswers(ckb: CompiledKb, toks: Tok[], inMatch: Uint8Array, questions: Set<number>, readAt: Span[], byId: Map<string, ParsedFinding>): void {
-  for (let i = 0; i < toks.length;) {
-    const sent = toks[i].sent;
-    let end = i;
-    let or = false;
-    while (end < toks.length && toks[end].sent === sent) { if (toks[end].t === 'or') or = true; end++; }
-    const question = questions.has(sent) || (end - i > 2 && QUESTION_OPENERS.has(toks[i].t) && QUESTION_SUBJECTS.has(toks[i + 1].t));
-    if (or && question) {
-      const from = toks[i].start, to = toks[end - 1].end;
-      const here = readAt.filter((r) => r.start >= from && r.end <= to);
-      // the two are the alternatives: the first ends right at an "or", and the second follows it within a question's
-      // few words, none of them read ("… (missing a beat) or do you feel palpitations"); "a cough that produces colored or more abundant
-      // sputum" is one cough, the "or" joins two kinds of sputum
-      const alternatives = (a: Span, b: Span) => {
-        const [x, y] = a.start < b.start ? [a, b] : [b, a];
-        let k = i;
-        while (k < end && toks[k].start < x.end) k++;
-        if (k >= end || toks[k].t !== 'or') return false;
-        let gap = 0;
-        for (k++; k < end && toks[k].start < y.start; k++) { if (inMatch[k]) return false; gap++; }
-        return gap <= OR_QUESTION_GAP;
-      };
-      for (const f of here) {
-        if (here.some((g) => ckb.ancestors.get(f.id)?.includes(g.id) && alternatives(f, g))) byId.delete(f.id);
-      }
+function orQuestionAnswers(ckb: CompiledKb, toks: Tok[], inMatch: Uint8Array, questions: Set<number>, mentions: Mention[], byId: Map<string, ParsedFinding>): void {
+  if (!mentions.length) return;
+  const yesTo = new Set<number>();
+  for (let k = 0; k < toks.length; k++) {
+    if (toks[k].t !== 'yes') continue;
+    const sent = toks[k].sent;
+    const closes = (k + 1 >= toks.length || toks[k + 1].sent !== sent) && k > 0 && toks[k - 1].sent === sent && toks[k - 1].clause !== toks[k].clause;
+    if (closes) yesTo.add(sent);
+    else if ((k === 0 || toks[k - 1].sent !== sent) && questions.has(sent - 1)) yesTo.add(sent - 1);
+  }
+  if (!yesTo.size) return;
+  const endingAt = new Map<number, Mention[]>(), startingAt = new Map<number, Mention[]>();
+  for (const x of mentions) {
+    endingAt.set(x.i + x.n - 1, [...(endingAt.get(x.i + x.n - 1) ?? []), x]);
+    startingAt.set(x.i, [...(startingAt.get(x.i) ?? []), x]);
+  }
+  // the alternatives: a reading ending right at an "or", and one starting within a question's few words after it, none
+  // of them read ("a cough that produces colored or more abundant sputum" is one cough: the "or" joins kinds of sputum)
+  const dropped = new Set<Mention>();
+  for (let o = 1; o < toks.length; o++) {
+    if (toks[o].t !== 'or' || !yesTo.has(toks[o].sent)) continue;
+    const before = endingAt.get(o - 1);
+    if (!before) continue;
+    let after: Mention[] | undefined;
+    for (let k = o + 1; k <= o + 1 + OR_QUESTION_GAP && k < toks.length && toks[k].sent === toks[o].sent; k++) {
+      after = startingAt.get(k);
+      if (after || inMatch[k]) break;
     }
-    i = end;
+    for (const x of before) for (const y of after ?? []) {
+      if (ckb.ancestors.get(x.pf.id)?.includes(y.pf.id)) dropped.add(x);
+      else if (ckb.ancestors.get(y.pf.id)?.includes(x.pf.id)) dropped.add(y);
+    }
+  }
+  for (const x of dropped) {
+    if (byId.get(x.pf.id) !== x.pf) continue;
+    const other = mentions.find((m) => m.pf.id === x.pf.id && !dropped.has(m));
+    if (other) byId.set(x.pf.id, other.pf); else byId.delete(x.pf.id);
   }
 }
 
@@ -790,6 +808,11 @@ function sharedSubject(ckb: CompiledKb, tables: ParserTables, toks: Tok[], match
           if (!c.cues.has(after[0])) continue;
           for (const tpl of c.templates) for (const subject of subjects) tryPath(tpl.flatMap((w) => (w === '{loc}' ? subject : [w])), 1);
         }
+      }
+      // … or a state of the site the knowledge base names ("my lower leg is red": red skin)
+      for (const subject of subjects) {
+        const id = best ? undefined : tables.siteStates.get(subject.join(' '))?.get(after[0]);
+        if (id) best = { n: 1, ids: [id] };
       }
       if (best) found.push(best);
     }
@@ -977,7 +1000,7 @@ function endsCue(cues: Int8Array, toks: Tok[], k: number, sent: number): boolean
 
 const CLAUSE_VERBS = new Set(['is', 'are', 'was', 'were', 'has', 'have', 'had', 'feels', 'felt', 'hurts', 'hurt', 'aches', 'ached', 'gets', 'got', 'became', 'becomes', 'keeps', 'kept', 'started', 'seems', 'looks', 'went', 'goes', 'turned', 'turns']);
 /** relatives who, named bare before a finding, are more often the patient than family history */
-const DEPENDANT_WORDS = new Set(['son', 'daughter', 'child', 'baby']);
+const DEPENDANT_WORDS = new Set(['son', 'daughter']);
 /** words that open a clause in contrast with a negated one before it ("no chest pain, just a heavy feeling") */
 const CONTRAST_OPENERS = new Set(['just', 'only']);
 /** "and my throat has been itchy": a conjunction at `k` opening a clause with a possessed subject and its own verb */
@@ -1650,30 +1673,41 @@ function readParity(tables: ParserTables, lower: string): number | undefined {
 const PERSON_WORDS = 'baby|toddler|child|son|daughter|boy|girl|husband|wife|partner|mum|mom|mother|dad|father|grandad|grandpa|grandma|granny|nan|nana|grandson|granddaughter|brother|sister|patient|he|she';
 /** whose age may be written in weeks or months */
 const CHILD_WORDS = 'baby|newborn|infant|toddler|son|daughter|boy|girl';
-const AGE_RES: [RegExp, number, boolean][] = [
-  [/\b(\d{1,3})\s*(?:-|\s)?\s*(?:y\/o|yo|y\.o\.?|yrs?\.? old|years? old|year-old|yr-old|years?-old|y old|yoa)\b/, 1, true],
-  [/\b(\d{1,2})\s*(?:-|\s)?\s*(?:months?[- ]old|mo[- ]old|m\/o|mos? old)\b/, 1 / 12, true],
-  [/\b(\d{1,2})\s*(?:-|\s)?\s*(?:weeks?[- ]old|wk[- ]old)\b/, 1 / 52, true],
+/** a bare number that is no age: a decimal, a weight or a temperature ("the baby is 3.2kg", "my baby was 39.5") */
+const NOT_AN_AGE = '(?!\\.\\d|\\d)(?!\\s*(?:kg|kilos?|st\\b|stone|lbs?\\b|pounds|°|degrees|c\\b|cm|feet|foot|ft\\b|inches))';
+/** Tiers of age patterns: written with a unit (strong), bare but the writer's or the patient's, then of the person spoken for. */
+const enum AgeTier { Strong, Weak, SpokenFor }
+const AGE_RES: [RegExp, number, AgeTier][] = [
+  [/\b(\d{1,3})\s*(?:-|\s)?\s*(?:y\/o|yo|y\.o\.?|yrs?\.? old|years? old|year-old|yr-old|years?-old|y old|yoa)\b/, 1, AgeTier.Strong],
+  [/\b(\d{1,2})\s*(?:-|\s)?\s*(?:months?[- ]old|mo[- ]old|m\/o|mos? old)\b/, 1 / 12, AgeTier.Strong],
+  [/\b(\d{1,2})\s*(?:-|\s)?\s*(?:weeks?[- ]old|wk[- ]old)\b/, 1 / 52, AgeTier.Strong],
   // "18/12 boy", "6/52 old baby": months and weeks in clinicians' notation, before a word for the child
-  [/\b(\d{1,2})\/12(?![\d/])(?=\s*(?:old|boy|girl|baby|infant|child|toddler|son|daughter|male|female|m\b|f\b))/, 1 / 12, true],
-  [/\b(\d{1,2})\/52(?![\d/])(?=\s*(?:old|boy|girl|baby|infant|son|daughter|male|female|m\b|f\b))/, 1 / 52, true],
-  [/\b(\d{1,2})\s*(?:-|\s)?\s*(?:days?[- ]old)\b/, 1 / 365, true],
+  [/\b(\d{1,2})\/12(?![\d/])(?=\s*(?:old|boy|girl|baby|infant|child|toddler|son|daughter|male|female|m\b|f\b))/, 1 / 12, AgeTier.Strong],
+  [/\b(\d{1,2})\/52(?![\d/])(?=\s*(?:old|boy|girl|baby|infant|son|daughter|male|female|m\b|f\b))/, 1 / 52, AgeTier.Strong],
+  [/\b(\d{1,2})\s*(?:-|\s)?\s*(?:days?[- ]old)\b/, 1 / 365, AgeTier.Strong],
+  // "Day 4 of life" (not "day 3 of life support")
+  [/\bday\s*(\d{1,2})\s*of\s*life\b(?!\s*support|-)/, 1 / 365, AgeTier.Strong],
   // "27F", "45M": a sex letter joined to the number
-  [/\b(\d{1,3})(?:m|f)\b/, 1, true],
-  [/(?<!\b(?:since|from|at|by|until|till|before|after)\s)\b(?:aged?|age)\s*(?:of|:)?\s*(\d{1,3})\b/, 1, false],
-  [/\b(\d{1,3})\s*(?:m|f|male|female|man|woman)\b/, 1, false],
+  [/\b(\d{1,3})(?:m|f)\b/, 1, AgeTier.Strong],
+  [/(?<!\b(?:since|from|at|by|until|till|before|after)\s)\b(?:aged?|age)\s*(?:of|:)?\s*(\d{1,3})\b/, 1, AgeTier.Weak],
+  [/\b(\d{1,3})\s*(?:m|f|male|female|man|woman)\b/, 1, AgeTier.Weak],
   // "I'm 34", "im 25 and …", but not "I'm 8 weeks pregnant" nor "I'm 5 and a half months pregnant"
-  [/\b(?:i am|i'm|im)\s+(\d{1,3})(?!\s*and a half)(?=\s*(?:$|[,.;!)]|and\b|but\b|so\b|with\b|now\b|too\b|(?:years?|yrs?)\b|y\/?o\b))/, 1, false],
-  // "Day 4 of life"
-  [/\bday\s*(\d{1,2})\s*of\s*life\b/, 1 / 365, true],
+  [/\b(?:i am|i'm|im)\s+(\d{1,3})(?!\s*and a half)(?=\s*(?:$|[,.;!)]|and\b|but\b|so\b|with\b|now\b|too\b|(?:years?|yrs?)\b|y\/?o\b))/, 1, AgeTier.Weak],
   // "my mum, shes 79", "my father is 76.", "Toddler (2 yrs)", "my husband, 81, …", "my baby is 9 months", "my baby (7 months)"
-  [new RegExp(`\\b(?:${PERSON_WORDS})(?:'s|s| is| was)\\s+(\\d{1,3})\\s*(?:years?|yrs?)?(?=\\s*(?:$|[,.;!)]|and\\b|but\\b|so\\b|with\\b|now\\b|old\\b))`), 1, false],
-  [new RegExp(`\\b(?:${PERSON_WORDS})\\s*\\(\\s*(\\d{1,3})\\s*(?:years?|yrs?|y)?\\s*\\)`), 1, false],
-  [new RegExp(`\\b(?:my|our|the)\\s+(?:${PERSON_WORDS})\\s*,\\s*(\\d{1,3})\\s*,`), 1, false],
+  [new RegExp(`\\b(?:${PERSON_WORDS})(?:'s|s| is| was) (\\d{1,3})${NOT_AN_AGE} ?(?:years?|yrs?)?(?= ?(?:$|[,.;!)]|and\\b|but\\b|so\\b|with\\b|now\\b|old\\b))`), 1, AgeTier.SpokenFor],
+  [new RegExp(`\\b(?:${PERSON_WORDS}) ?\\( ?(\\d{1,3})${NOT_AN_AGE} ?(?:years?|yrs?|y)? ?\\)`), 1, AgeTier.SpokenFor],
+  [new RegExp(`\\b(?:my|our|the) (?:${PERSON_WORDS}) ?, ?(\\d{1,3})${NOT_AN_AGE} ?,`), 1, AgeTier.SpokenFor],
   // months and weeks of a child only, never of a pregnancy or a time since ("she is 6 weeks postpartum")
-  [new RegExp(`\\b(?:${CHILD_WORDS})(?:'s|s| is| was)?\\s*\\(?\\s*(\\d{1,2})\\s*(?:months?|mos?)\\b(?!\\s*(?:pregnant|gone|post|after|ago|since|of))`), 1 / 12, false],
-  [new RegExp(`\\b(?:${CHILD_WORDS})(?:'s|s| is| was)?\\s*\\(?\\s*(\\d{1,2})\\s*(?:weeks?|wks?)\\b(?!\\s*(?:pregnant|gone|post|after|ago|since|of|overdue|early|late|prem))`), 1 / 52, false],
+  [new RegExp(`\\b(?:${CHILD_WORDS})(?:'s|s| is| was)? ?(?:\\( ?)?(\\d{1,2})${NOT_AN_AGE} ?(?:months?|mos?)\\b(?! ?(?:pregnant|gone|post|after|ago|since|of))`), 1 / 12, AgeTier.SpokenFor],
+  [new RegExp(`\\b(?:${CHILD_WORDS})(?:'s|s| is| was)? ?(?:\\( ?)?(\\d{1,2})${NOT_AN_AGE} ?(?:weeks?|wks?)\\b(?! ?(?:pregnant|gone|post|after|ago|since|of|overdue|early|late|prem))`), 1 / 52, AgeTier.SpokenFor],
 ];
+/**
+ * A text in which the writer tells of a complaint of their own ("I have a cough too", "my breast is red"): a relative's
+ * bare age or a child's stage is then not the patient's ("my mum is 80 and I have chest pain")
+ */
+const OWN_COMPLAINT_RE = /\bi (?:have|had|get|got|keep|feel|felt|woke|can't|cant|cannot)\b|\bi've (?:got|had|been)\b|\bi'?m (?:in pain|feeling|having|suffering|coughing|bleeding|vomiting|being sick)\b|\bmy (?:breast|nipple|head|chest|stomach|tummy|back|throat|period|periods)\b/;
+/** a pregnancy in the text: a baby's weeks or months are then its gestation, not an age */
+const PREGNANCY_TEXT_RE = /pregnan|gestation|antenatal|\b\d{1,2}\s*(?:\+\s*\d\s*)?\/40\b|\bwomb\b|\bbump\b|\bmidwife\b/;
 
 /** characters before an age searched for a verb of caring ("looking after my …") */
 const DEPENDANT_CUE_REACH = 40;
@@ -1684,8 +1718,10 @@ const AGE_RES_ALL = new Map(AGE_RES.map(([re]) => [re, new RegExp(re.source, 'g'
 const DEPENDANT_NOUN_REACH = 16;
 const THIRD_PERSON = /\b(?:he|she|his|him|her|hers|he's|she's|hes|shes)\b/;
 
-function readDemographics(tables: ParserTables, lower: string): { age?: number; sex?: 'male' | 'female' } {
+function readDemographics(tables: ParserTables, text: string): { age?: number; sex?: 'male' | 'female' } {
   const out: { age?: number; sex?: 'male' | 'female' } = {};
+  // (one blank between words: no pattern below then walks a long run of blanks, whatever was pasted)
+  let lower = text.replace(/\s+/g, ' ');
   // "breastfeeding my 3 week old boy … my breast is red": the age (and sex) of someone the writer cares for, unless the
   // sentence goes on about that someone ("… and he keeps vomiting", "looking after my 80 year old mum, she is confused")
   const dependants: [number, number][] = [];
@@ -1696,11 +1732,15 @@ function readDemographics(tables: ParserTables, lower: string): { age?: number; 
     dependants.push([index, index + length + DEPENDANT_NOUN_REACH]);
     return true;
   };
-  // the first strong age written is the patient's ("27F breastfeeding, baby 5 weeks old"); else the first weak one
-  for (const strong of [true, false]) {
+  // the first strong age written is the patient's ("27F breastfeeding, baby 5 weeks old"); else the first weak one; else
+  // that of the person spoken for, where the writer tells of no complaint of their own
+  const ownComplaint = OWN_COMPLAINT_RE.test(lower), pregnancy = PREGNANCY_TEXT_RE.test(lower);
+  for (const tier of [AgeTier.Strong, AgeTier.Weak, AgeTier.SpokenFor]) {
+    if (tier === AgeTier.SpokenFor && ownComplaint) break;
     let at = Infinity;
-    for (const [re, scale, isStrong] of AGE_RES) {
-      if (isStrong !== strong) continue;
+    for (const [re, scale, reTier] of AGE_RES) {
+      // (a baby's weeks or months in a text about a pregnancy are its gestation)
+      if (reTier !== tier || (pregnancy && tier === AgeTier.SpokenFor && scale < 1)) continue;
       // each pattern's first match that is not a dependant's ("looking after my 80 year old mum. I am a 52 year old man")
       const all = AGE_RES_ALL.get(re)!;
       all.lastIndex = 0;
@@ -1713,7 +1753,7 @@ function readDemographics(tables: ParserTables, lower: string): { age?: number; 
     if (out.age !== undefined) break;
   }
   // "my toddler has …": a stage of life, where no age is written
-  const stage = out.age === undefined ? tables.ageWordRe?.exec(lower) : undefined;
+  const stage = out.age === undefined && !ownComplaint && !pregnancy ? tables.ageWordRe?.exec(lower) : undefined;
   if (stage && !dependant(stage.index + stage[0].length - stage[1].length, stage[1].length)) out.age = tables.ageWords.get(stage[1]);
   // a dependant's words say nothing of the writer's sex ("my 3 week old boy")
   if (dependants.length) lower = dependants.reduce((text, [a, b]) => text.slice(0, a) + ' '.repeat(Math.min(b, text.length) - a) + text.slice(Math.min(b, text.length)), lower);
