@@ -110,9 +110,12 @@ test('a finding of pregnancy implies the pregnancy, unless the sex or the patien
 });
 
 test('diabetes and anaemia indices: HbA1c and fasting glucose by their own thresholds, MCV both ways, low ferritin', () => {
-  // HbA1c 48 mmol/mol (6.5%) and fasting glucose 7.0 are the diagnostic thresholds; a random glucose keeps its own
-  for (const text of ['HbA1c 68 mmol/mol', 'HbA1c 7.2%', 'fasting glucose 9.8']) assert.ok(ev(text).present.has('hyperglycaemia_measured'), text);
-  for (const text of ['HbA1c 38', 'fasting glucose 5.1', 'glucose 9.8']) assert.ok(ev(text).absent.has('hyperglycaemia_measured'), text);
+  // HbA1c 48 mmol/mol (6.5%) and fasting glucose 7.0 are the diagnostic thresholds, a finding of their own: an HbA1c is
+  // no glucose today, and a normal one rules nothing out; a random glucose keeps its own threshold
+  for (const text of ['HbA1c 68 mmol/mol', 'HbA1c 7.2%', 'fasting glucose 9.8', 'fasting glucose 126 mg/dl']) assert.ok(ev(text).present.has('diabetic_range_glycaemia'), text);
+  assert.ok(!ev('HbA1c 68 mmol/mol').present.has('hyperglycaemia_measured'));
+  for (const text of ['HbA1c 38', 'fasting glucose 5.1']) assert.ok(!ev(text).present.has('diabetic_range_glycaemia') && !ev(text).absent.has('diabetic_range_glycaemia'), text);
+  assert.ok(ev('glucose 9.8').absent.has('hyperglycaemia_measured'));
   const e = ev('Hb 82, MCV 58, plts 480. Ferritin 4.');
   for (const id of ['anaemia_lab', 'microcytosis_lab', 'low_ferritin_lab', 'iron_deficiency_anaemia']) assert.ok(e.present.has(id), id);
   assert.ok(e.absent.has('macrocytosis_lab'));

@@ -160,6 +160,12 @@ test('assessUrgency: the differential raises urgency only where enough of it nee
   assert.equal(withFlag.red_flags.length, 1);
 });
 
+test('assessUrgency: a routine appointment over self-care needs its own, higher share of the posterior', () => {
+  const cond = (urgency: 'routine' | 'self_care', probability: number) => ({ urgency, probability, name: `${urgency} condition`, severity: 4 });
+  assert.equal(assessUrgency([], [cond('self_care', 0.8), cond('routine', 0.2)], 0.15, 0.25).level, 'self_care');
+  assert.equal(assessUrgency([], [cond('self_care', 0.7), cond('routine', 0.3)], 0.15, 0.25).level, 'routine');
+});
+
 test('assessUrgency: a can\'t-miss diagnosis (severity 1-2) in the differential raises triage to urgent, not to emergency', () => {
   const severe = { urgency: 'emergency' as const, probability: 0.08, name: 'can\'t-miss condition', severity: 1 };
   const lead = { urgency: 'self_care' as const, probability: 0.85, name: 'self-limiting condition', severity: 5 };
@@ -210,19 +216,19 @@ test('a condition\'s urgency is raised for the patients the knowledge base names
 });
 
 test('triage follows the guidance for common self-limiting illness and raises it for those at risk', () => {
-  const level = (text: string, patient?: DiagnosisRequestT['patient']) => {
-    const ev = classify(ckb, { text, ...(patient ? { patient } : {}) }).evidence;
-    return ev;
-  };
+  const evidenceOf = (text: string, patient?: DiagnosisRequestT['patient']) => classify(ckb, { text, ...(patient ? { patient } : {}) }).evidence;
   const cystitis = ckb.conditionById.get('cystitis')!;
   // a woman of 16-64 with an uncomplicated lower UTI can be seen by a pharmacist; a man, or a woman of 65, needs a clinician
-  assert.equal(conditionUrgency(cystitis, level('burning when I pee', { age: 30, sex: 'female' })), 'self_care');
-  assert.equal(conditionUrgency(cystitis, level('burning when I pee', { age: 30, sex: 'male' })), 'routine');
-  assert.equal(conditionUrgency(cystitis, level('burning when I pee', { age: 70, sex: 'female' })), 'routine');
+  assert.equal(conditionUrgency(cystitis, evidenceOf('burning when I pee', { age: 30, sex: 'female' })), 'self_care');
+  assert.equal(conditionUrgency(cystitis, evidenceOf('burning when I pee', { age: 30, sex: 'male' })), 'routine');
+  assert.equal(conditionUrgency(cystitis, evidenceOf('burning when I pee', { age: 70, sex: 'female' })), 'routine');
+  // a raise for men holds while the sex is unknown; kidney signs need a clinician the same day
+  assert.equal(conditionUrgency(cystitis, evidenceOf('burning when I pee', { age: 30 })), 'routine');
+  assert.equal(conditionUrgency(cystitis, evidenceOf('burning when I pee, fever and pain in my side round to my back', { age: 30, sex: 'female' })), 'urgent');
   // hypoglycaemia with drowsiness is an emergency; gastroenteritis with dehydration needs a clinician the same day
-  assert.equal(conditionUrgency(ckb.conditionById.get('hypoglycaemia')!, level('sugar 2.1, sweaty and now very drowsy', { age: 81 })), 'emergency');
-  assert.equal(conditionUrgency(ckb.conditionById.get('viral_gastroenteritis')!, level('vomiting and diarrhoea, dry mouth and sunken eyes, dehydrated', { age: 2 })), 'urgent');
-  assert.equal(conditionUrgency(ckb.conditionById.get('viral_gastroenteritis')!, level('vomiting and diarrhoea, drinking rehydration solution', { age: 4 })), 'self_care', '"rehydration" is no misspelt dehydration');
+  assert.equal(conditionUrgency(ckb.conditionById.get('hypoglycaemia')!, evidenceOf('sugar 2.1, sweaty and now very drowsy', { age: 81 })), 'emergency');
+  assert.equal(conditionUrgency(ckb.conditionById.get('viral_gastroenteritis')!, evidenceOf('vomiting and diarrhoea, dry mouth and sunken eyes, dehydrated', { age: 2 })), 'urgent');
+  assert.equal(conditionUrgency(ckb.conditionById.get('viral_gastroenteritis')!, evidenceOf('vomiting and diarrhoea, drinking rehydration solution', { age: 4 })), 'self_care', '"rehydration" is no misspelt dehydration');
   // a child's constipation with a faecal mass is no adult colorectal cancer referral
   const bowel = (age: number) => flagsFor({ text: 'streak of blood on the paper, palpable faecal mass LIF', patient: { age } }).some((f) => f.id === 'rf_rectal_bleeding_cancer');
   assert.equal(bowel(30), true);

@@ -78,6 +78,7 @@ export function checkKb(kb: KnowledgeBase, icd?: Set<string>): string[] {
     patterns(`lab reading ${l.name}`, l.patterns, 1);
     if (l.range[0] > l.range[1]) problems.push(`lab reading ${l.name}: range [${l.range.join(', ')}] is empty`);
   }
+  for (const g of kb.qualifiers.site_states ?? []) for (const id of Object.values(g.states)) need(findings, id, 'finding', `site state of ${g.sites[0]}`);
   for (const key of ['lmp', 'delivery'] as const) patterns(key, kb.qualifiers[key]?.patterns ?? [], 2);
   patterns('parity', kb.qualifiers.parity?.patterns ?? [], 1);
   need(findings, kb.qualifiers.delivery?.finding, 'finding', 'delivery');
@@ -129,7 +130,7 @@ export function checkKb(kb: KnowledgeBase, icd?: Set<string>): string[] {
   for (const r of kb.redFlags) {
     const ctx = `red flag ${r.id} (${where(r)})`;
     for (const t of r.triggers) {
-      for (const id of [...(t.findings_all ?? []), ...(t.findings_any ?? [])]) need(findings, id, 'finding', ctx);
+      for (const id of [...(t.findings_all ?? []), ...(t.findings_any ?? []), ...(t.unless_any ?? [])]) need(findings, id, 'finding', ctx);
       if (!t.findings_all?.length && !t.findings_any?.length && !t.vitals?.length) problems.push(`${ctx}: a trigger with no findings or vitals`);
     }
   }

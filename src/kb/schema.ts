@@ -105,8 +105,8 @@ export const Condition = Type.Object({
   /**
    * a higher urgency for patients at risk of this condition's complications ("influenza: self-care, but routine care
    * for the pregnant, the over-65s and chronic lung disease"): raised to `to` when any of `any_of` is present, the
-   * age is below `age_under` or at least `age_from` years, or the patient is of `sex` (cystitis: self-care for women,
-   * a clinician for men)
+   * age is below `age_under` or at least `age_from` years, or the patient is of `sex` or of unknown sex (cystitis:
+   * self-care for women, a clinician for men); any one of these raises it
    */
   urgency_raised: Type.Optional(Type.Array(Type.Object({
     to: Urgency,
@@ -133,6 +133,8 @@ export const Trigger = Type.Object({
   findings_all: Type.Optional(Type.Array(Id)),
   findings_any: Type.Optional(Type.Array(Id)),
   min_any: Type.Optional(Type.Integer({ minimum: 1 })),
+  /** findings that explain the trigger away ("an abdominal mass in a child", unless it is faecal: constipation) */
+  unless_any: Type.Optional(Type.Array(Id)),
   vitals: Type.Optional(Type.Array(VitalComparison)),
   age_min_years: Type.Optional(Type.Number({ minimum: 0 })),
   age_max_years: Type.Optional(Type.Number({ minimum: 0 })),
@@ -269,7 +271,9 @@ export const QualifiersFile = Type.Object({
     si_above: Type.Optional(Type.Number()),
     si_factor: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
     range: Type.Tuple([Type.Number(), Type.Number()]),
-    findings: Type.Array(Type.Object({ id: Id, op: Op, value: Type.Number() }, { additionalProperties: false }), { minItems: 1 }),
+    /** `present_only`: the reading shows the finding when it passes, and says nothing when it does not (an HbA1c is a
+     * three-month average: a normal one says nothing of today's glucose) */
+    findings: Type.Array(Type.Object({ id: Id, op: Op, value: Type.Number(), present_only: Type.Optional(Type.Boolean()) }, { additionalProperties: false }), { minItems: 1 }),
   }, { additionalProperties: false }))),
   pain_words: Type.Array(Type.String()),
   /** cues after which a finding only says what changes a complaint ("worse with coughing") */
@@ -312,6 +316,16 @@ export const QualifiersFile = Type.Object({
   pain_compose: Type.Array(Type.String({ pattern: '\\{loc\\}' })),
   /** further cue-word + location compositions read like the pain one ("swelling … ankle" → "ankle swelling") */
   compose: Type.Optional(Type.Array(Type.Object({ name: Type.String(), cues: Type.Array(Type.String()), templates: Type.Array(Type.String({ pattern: '\\{loc\\}' })) }, { additionalProperties: false }))),
+  /**
+   * the state a predicate word gives a site that has no phrase of its own in the vocabulary ("my lower leg is red, hot
+   * and painful": red and warm skin; "my knee is red and hot": a hot swollen joint): per group of sites, the finding
+   * each word gives it
+   */
+  site_states: Type.Optional(Type.Array(Type.Object({
+    sites: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+    states: Type.Record(Type.String({ minLength: 1 }), Id),
+    sources: Type.Optional(Sources),
+  }, { additionalProperties: false }))),
   /** share of the population in each age band, to average age multipliers when a case gives no age */
   population_age_shares: Type.Optional(Type.Record(Type.String(), Type.Number({ minimum: 0, maximum: 1 }))),
   /**

@@ -127,7 +127,9 @@ function byLabs(ckb: CompiledKb, labs: ParseResult['labs'], add: (pf: ParsedFind
     for (const f of rule.findings) {
       const finding = ckb.findingById.get(f.id);
       if (!finding || stated(f.id)) continue;
-      add({ id: f.id, label: finding.label, present: compareVital(r.value, f), confidence: 0.95, context: 'patient', match: 'exact', source: r.source, text: r.text });
+      const present = compareVital(r.value, f);
+      if (!present && f.present_only) continue;
+      add({ id: f.id, label: finding.label, present, confidence: 0.95, context: 'patient', match: 'exact', source: r.source, text: r.text });
     }
   }
 }

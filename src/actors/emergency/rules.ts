@@ -21,6 +21,8 @@ export interface UrgencyResult {
 
 const { conditionFloor, routineFloor, cantMissFloor, cantMissSeverity } = CALIBRATION.triage;
 
+const OTHER_SEX = { male: 'female', female: 'male' } as const;
+
 export const URGENCY_RANK: Record<Urgency, number> = { self_care: 0, routine: 1, urgent: 2, emergency: 3 };
 const TIME_TO_CARE: Record<Urgency, UrgencyResult['time_to_care']> = {
   emergency: 'immediately', urgent: 'within 24 hours', routine: 'within days', self_care: 'self care',
@@ -48,6 +50,7 @@ function triggerFires(ckb: CompiledKb, t: TriggerT, ev: Evidence): string[] | un
   if (t.age_min_years !== undefined && ev.age !== undefined && ev.age < t.age_min_years) return undefined;
   if (t.age_max_years !== undefined && (ev.age === undefined || ev.age > t.age_max_years)) return undefined;
   if (t.sex !== undefined && ev.sex !== t.sex) return undefined;
+  if (t.unless_any?.some((id) => ev.present.has(id))) return undefined;
   if (t.pregnant !== undefined) {
     const preg = ev.present.has(ckb.kb.qualifiers.patient_map.pregnant_finding);
     if (preg !== t.pregnant) return undefined;
@@ -74,7 +77,9 @@ export function conditionUrgency(c: Pick<ConditionT, 'urgency' | 'urgency_raised
   let level: Urgency = c.urgency;
   for (const r of c.urgency_raised ?? []) {
     if (URGENCY_RANK[r.to] <= URGENCY_RANK[level]) continue;
-    const atRisk = (r.any_of ?? []).some((id) => ev.present.has(id)) || (r.sex !== undefined && ev.sex === r.sex)
+    // (a raise for one sex holds while the sex is unknown: "men need a clinician" is no reason to advise self-care to a
+    // patient who may be one)
+    const atRisk = (r.any_of ?? []).some((id) => ev.present.has(id)) || (r.sex !== undefined && ev.sex !== OTHER_SEX[r.sex])
       || (ev.age !== undefined && ((r.age_under !== undefined && ev.age < r.age_under) || (r.age_from !== undefined && ev.age >= r.age_from)));
     if (atRisk) level = r.to;
   }
@@ -95,8 +100,9 @@ export function detectRedFlags(ckb: CompiledKb, ev: Evidence): FiredFlag[] {
 
 /**
  * Combines fired red flags with the conditions' implied urgency. The differential raises urgency to the highest level
- * whose conditions together (that level or more urgent) hold at least `minProbability` of the posterior: the chance
- * that the patient needs that much care, not only the leading condition's share.
+ * whose conditions together (that level or more urgent) hold at least `minProbability` of the posterior (`minRoutine`
+ * for a routine appointment over self-care): the chance that the patient needs that much care, not only the leading
+ * condition's share.
  */
 export function assessUrgency(flags: FiredFlag[], conditions: { urgency: Urgency; probability: number; name: string; severity: number }[] = [], minProbability: number = conditionFloor, minRoutine: number = routineFloor): UrgencyResult {
   let level: Urgency = flags.length ? flags[0].urgency : 'self_care';
