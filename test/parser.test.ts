@@ -761,3 +761,12 @@ test('"keeping an eye on" is no eye, and a collapse is read as one', () => {
   assert.equal(state(find('My husband collapsed in the bathroom'), 'syncope')?.present, true);
   assert.equal(state(find('my lung collapsed last year'), 'syncope'), undefined);
 });
+
+test('a site said to be red or hot has the state the knowledge base gives it: red warm skin of a limb, a hot joint', () => {
+  const leg = find('my left lower leg is red, hot and painful');
+  assert.equal(state(leg, 'skin_redness')?.present, true);
+  assert.equal(state(leg, 'skin_warmth')?.present, true);
+  assert.equal(state(find('my knee is red and hot'), 'hot_swollen_joint')?.present, true);
+  // not a rash that happens to be near a joint
+  assert.equal(state(find('an itchy red rash on my wrist where my watch strap is'), 'hot_swollen_joint'), undefined);
+});
