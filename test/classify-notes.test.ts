@@ -129,3 +129,8 @@ test('vertigo in spells of seconds is its own finding', () => {
   assert.ok(e.present.has('vertigo_brief_episodes'));
   assert.ok(!ev('the room has been spinning for 2 days').present.has('vertigo_brief_episodes'));
 });
+
+test('a woman saying she is not pregnant is a woman; a man speaking of his wife is not', () => {
+  assert.equal(classify(ckb, { text: "Burning when I wee. I'm 32 and not pregnant." }).evidence.sex, 'female');
+  assert.equal(classify(ckb, { text: 'my wife is not pregnant, I have a cough' }).evidence.sex, undefined);
+});

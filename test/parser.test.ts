@@ -770,3 +770,16 @@ test('a site said to be red or hot has the state the knowledge base gives it: re
   // not a rash that happens to be near a joint
   assert.equal(state(find('an itchy red rash on my wrist where my watch strap is'), 'hot_swollen_joint'), undefined);
 });
+
+test('idioms and adjectival parts say nothing of the body; a question about a condition is a worry', () => {
+  assert.equal(state(find('sneezing fits first thing in the morning'), 'first_seizure'), undefined);
+  assert.equal(state(find('I had my first fit yesterday'), 'first_seizure')?.present, true);
+  assert.equal(state(find("I can't see the point of this medicine"), 'vision_loss'), undefined);
+  assert.equal(state(find("I can't see properly"), 'vision_loss')?.present, true);
+  assert.equal(state(find("I don't see the point any more"), 'suicidal_ideation')?.present, true);
+  assert.equal(find('Eating crisps is agony').findings.length, 0, '"crisps" is no misspelt "crisis"');
+  assert.equal(state(find('Tingling on the edge of my bottom lip'), 'saddle_anaesthesia'), undefined);
+  assert.equal(state(find('numb bottom'), 'saddle_anaesthesia')?.present, true);
+  assert.equal(state(find('Could this give me skin cancer?'), 'hx_cancer'), undefined);
+  assert.equal(state(find('history of cancer. Is it serious?'), 'hx_cancer')?.present, true);
+});

@@ -294,6 +294,8 @@ export const QualifiersFile = Type.Object({
    * ("my toddler has …", "newborn with …"); only stages narrow enough to place the age band
    */
   age_words: Type.Optional(Type.Record(Type.String(), Type.Number({ minimum: 0, maximum: 18 }))),
+  /** idioms whose body or place words say nothing of the body ("keeping an eye on", "first thing in the morning") */
+  idioms: Type.Optional(Type.Array(Type.String())),
   /** words that state a result after what it reports ("nit negative", "Kernig's positive"), ending that result */
   result_words: Type.Optional(Type.Array(Type.String())),
   /** a-privative words read as "non" + the word they negate ("afebrile" → "non febrile") */

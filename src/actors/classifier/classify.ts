@@ -18,6 +18,10 @@ export interface Classified { evidence: Evidence; unplaced: { text: string; pres
 
 const MAX_UNPLACED = 8;
 
+/** the writer speaking of herself just before a mention ("I'm 32 and not pregnant"), within this many characters */
+const FIRST_PERSON_REACH = 24;
+const FIRST_PERSON_BEFORE = /\b(?:i'm|i am|im|i)\b[^.!?\n]*$/;
+
 export function classify(ckb: CompiledKb, req: DiagnosisRequestT): Classified {
   const ev: Evidence = { present: new Set(), absent: new Set(), recognised: [], vitals: { ...(req.vitals ?? {}) }, unresolved: 0 };
   const unplaced: Classified['unplaced'] = [];
@@ -76,7 +80,10 @@ export function classify(ckb: CompiledKb, req: DiagnosisRequestT): Classified {
   // "I'm breastfeeding … my husband says he can drive me": a pregnancy or breastfeeding read in the text is the
   // patient's own, so the patient is a woman whatever the pronouns say
   const pm = ckb.kb.qualifiers.patient_map;
-  if (p.sex !== 'male' && p.sex !== 'female' && [pm.pregnant_finding, pm.breastfeeding_finding].some((id) => id && ev.present.has(id))) ev.sex = 'female';
+  // ("I'm 32 and not pregnant": only a woman says so of herself)
+  const ownPregnancy = (r: ParsedFinding) => r.context === 'patient' && (r.id === pm.pregnant_finding || (ckb.ancestors.get(r.id)?.includes(pm.pregnant_finding) ?? false))
+    && FIRST_PERSON_BEFORE.test((req.text ?? '').slice(Math.max(0, r.source.start - FIRST_PERSON_REACH), r.source.start).toLowerCase());
+  if (p.sex !== 'male' && p.sex !== 'female' && ([pm.pregnant_finding, pm.breastfeeding_finding].some((id) => id && ev.present.has(id)) || (!textDemo.sex && ev.recognised.some(ownPregnancy)))) ev.sex = 'female';
   if (p.pregnant !== undefined) ev.pregnant = p.pregnant;
   if (lmpDays !== undefined) byLmp(ckb, ev, lmpDays);
   // "had her first baby six weeks ago": the postnatal year

@@ -73,7 +73,7 @@ interface Mention { pf: ParsedFinding; i: number; n: number }
 const WORD_RE = /\d+\.\d+|[a-z0-9]+(?:['\-][a-z0-9]+)*|[/%+?]|[.;!\n:,()]/g;
 
 export interface ParserTables {
-  negPre: PhraseSet; negPost: PhraseSet; negPseudo: PhraseSet; modifierPre: PhraseSet; breakers: PhraseSet; historyPre: PhraseSet; presentingPre: PhraseSet; medicationPre: PhraseSet; relatives: Set<string>; familyPre: PhraseSet; familyPost: PhraseSet; stoppedPost: PhraseSet; hypoPre: PhraseSet; hypoVoid: Set<string>;
+  negPre: PhraseSet; negPost: PhraseSet; negPseudo: PhraseSet; modifierPre: PhraseSet; breakers: PhraseSet; historyPre: PhraseSet; presentingPre: PhraseSet; medicationPre: PhraseSet; relatives: Set<string>; familyPre: PhraseSet; familyPost: PhraseSet; stoppedPost: PhraseSet; hypoPre: PhraseSet; hypoVoid: Set<string>; idioms: PhraseSet;
   onsetSudden: PhraseSet; onsetGradual: PhraseSet; severity: Map<string, number>; laterality: Map<string, string>; sides: Set<string>;
   durationUnits: Map<string, number>; numberWords: Map<string, number>; sexWords: Map<string, 'male' | 'female'>; dependantAgeRe?: RegExp; ageWordRe?: RegExp; ageWords: Map<string, number>; resultWords: Set<string>;
   vitalRes: { name: string; re: RegExp }[];
@@ -148,7 +148,7 @@ export function parserTables(ckb: CompiledKb): ParserTables {
     negPre: new PhraseSet(q.negation_pre), negPost: new PhraseSet(q.negation_post), negPseudo: new PhraseSet(q.negation_pseudo ?? []), modifierPre: new PhraseSet(q.modifier_pre ?? []), breakers: new PhraseSet(q.scope_breakers),
     historyPre: new PhraseSet(q.history_pre), presentingPre: new PhraseSet(q.presenting_pre ?? []), medicationPre: new PhraseSet(q.medication_pre ?? []),
     // the relatives of the family cues after a finding ("in her mother" → mother)
-    relatives: new Set((q.family_post ?? []).map((c) => c.split(' ').at(-1)!)), familyPre: new PhraseSet(q.family_pre), familyPost: new PhraseSet(q.family_post ?? []), stoppedPost: new PhraseSet(q.stopped_post ?? []), hypoPre: new PhraseSet(q.hypothetical_pre), hypoVoid: new Set(q.hypothetical_void ?? []),
+    relatives: new Set((q.family_post ?? []).map((c) => c.split(' ').at(-1)!)), familyPre: new PhraseSet(q.family_pre), familyPost: new PhraseSet(q.family_post ?? []), stoppedPost: new PhraseSet(q.stopped_post ?? []), hypoPre: new PhraseSet(q.hypothetical_pre), hypoVoid: new Set(q.hypothetical_void ?? []), idioms: new PhraseSet(q.idioms ?? []),
     onsetSudden: new PhraseSet(q.onset_sudden), onsetGradual: new PhraseSet(q.onset_gradual),
     severity: new Map(Object.entries(q.severity_words)), laterality: new Map(Object.entries(q.laterality)),
     // side words a phrase may hold without the vocabulary naming them ("the outer side of his right elbow")
@@ -432,13 +432,19 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   const starts = new Int32Array(toks.length);
   for (let i = 0; i < toks.length; i++) starts[i] = (tables.cueStarts.get(toks[i].w) ?? 0) | (tables.cueStarts.get(toks[i].t) ?? 0);
 
+  // words of an idiom say nothing of the body ("keeping an eye on", "first thing in the morning"): 1 + the idiom's end
+  const idiom = new Int32Array(toks.length);
+  for (let i = 0; i < toks.length; i++) for (let k = i, n = tables.idioms.matchAt(toks, i); k < i + n; k++) idiom[k] = i + n + 1;
+  // … nor does a phrase that ends inside one ("can't see" in "I can't see the point of it"); one that holds it whole does
+  const endsInIdiom = (m: Match) => { const e = idiom[m.i + m.n - 1]; return e > 0 && e - 1 > m.i + m.n; };
+
   // 1. phrase matches (longest first, left to right, non-overlapping)
   const matches: Match[] = [];
   for (let i = 0; i < toks.length;) {
     let best = longestPhraseAt(ckb, tables.sides, toks, i);
     // "pain in the back" of my neck, "spots on the back" of my throat: a phrase ending on a part word followed by "of"
     // names the part of what follows, not the back itself
-    if (best && partOfWhatFollows(tables, toks, best.i + best.n - 1)) best = undefined;
+    if (best && (partOfWhatFollows(tables, toks, best.i + best.n - 1) || endsInIdiom(best))) best = undefined;
     if (best) { matches.push(best); i += best.n; } else i++;
   }
 
@@ -454,11 +460,11 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   adjectiveList(ckb, tables, toks, matches);
   // 1b. composed matches: a pain word anywhere in a sentence plus a body location ("pain in my lower back and hip",
   //     "flank (R)") is looked up as "<location> pain" through the same vocabulary; likewise swelling and rash
-  composeMatches(ckb, tables, toks, matches);
+  composeMatches(ckb, tables, toks, matches, idiom);
   coordinatedCues(ckb, tables.composers, toks, matches);
   // 1c. word-order-free matches of multi-word synonyms within one clause ("pain that is increased when you
   //     breathe in deeply" ~ "pain worse on deep breathing"), for findings not already found in the sentence
-  bagMatches(ckb, tables, toks, matches, starts);
+  bagMatches(ckb, tables, toks, matches, starts, idiom);
   // 1d. "I have a rash on my legs. It is itchy and spreading": a sentence opened by "it"/"they" speaks of the thing
   //     the previous sentence opened with
   pronounMatches(ckb, toks, matches);
@@ -483,6 +489,9 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   for (const m of matches) for (let k = m.i; k < m.i + m.n; k++) { inMatch[k] = 1; matchStart[k] = m.i; }
 
   const answeredNo = answeredNoRanges(lower);
+  // questions the writer asks about what they have ("Could this be …?", "Is it …?")
+  const worry = new Set<number>();
+  for (let i = 0; i + 1 < toks.length; i++) if ((i === 0 || toks[i - 1].sent !== toks[i].sent) && questions.has(toks[i].sent) && WORRY_OPENERS.has(toks[i].t) && WORRY_SUBJECTS.has(toks[i + 1].t)) worry.add(toks[i].sent);
   const byId = new Map<string, ParsedFinding>();
   // every present reading, where a finding is read more than once
   const mentions: Mention[] = [];
@@ -628,6 +637,8 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
       const f = id ? ckb.findingById.get(id) : undefined;
       if (!id || !f) continue;
       if (context === 'hypothetical') continue;
+      // "Could this give me skin cancer?": a condition a question asks about is a worry, not the patient's history
+      if (worry.has(sent) && (f.kind === 'history' || f.kind === 'risk_factor')) continue;
       // "the bony points of the ankle are not tender": no tenderness there says nothing of pain there (the sprain hurts)
       if (!now && m.painFromTender) continue;
       // for history/risk items the history cue is exactly what they express
@@ -659,6 +670,9 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
 
 const GESTATION_DAYS_RE = /\b(\d{1,2})(\s?\+\s?\d)(?=\/40\b)/g;
 
+/** a question opening "could this", "is it", "can I": the writer asks what they have or may get */
+const WORRY_OPENERS = new Set(['could', 'can', 'will', 'would', 'might', 'may', 'should', 'is', 'does', 'am', 'do']);
+const WORRY_SUBJECTS = new Set(['this', 'it', 'that', 'these', 'i', 'my']);
 /** Words a question may put between "or" and its next alternative ("or do you feel"). */
 const OR_QUESTION_GAP = 3;
 
@@ -1092,7 +1106,7 @@ function templateEntry(ckb: CompiledKb, tpl: string[], toks: Tok[], j: number, n
 
 const BAG_SLACK = 4;
 
-function bagMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches: Match[], starts: Int32Array): void {
+function bagMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches: Match[], starts: Int32Array, idiom: Int32Array): void {
   // the findings read per sentence, and the matches by their first word, so that each clause looks at its own only
   const haveBySent = new Map<number, Set<string>>();
   for (const m of matches) { const sent = toks[m.i].sent; const set = haveBySent.get(sent) ?? new Set<string>(); for (const id of m.ids) set.add(id); haveBySent.set(sent, set); }
@@ -1110,7 +1124,7 @@ function bagMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches:
       const pos = new Map<string, number>();
       for (let k = start; k < end; k++) {
         const t = toks[k].t;
-        if (tables.stopwords.has(t) || !/[a-z]/.test(t)) continue;
+        if (tables.stopwords.has(t) || !/[a-z]/.test(t) || idiom[k]) continue;
         const st = stemOf[k];
         if (!pos.has(st)) pos.set(st, k);
       }
@@ -1221,12 +1235,14 @@ const LOCATION_PREPOSITIONS = new Set(['in', 'on', 'at', 'into', 'over', 'around
 /** a word that negates the cue word right after it ("non tender", "not painful", "doesn't hurt"): "non", or a one-word negation cue */
 const negatingWord = (tables: ParserTables, w: string) => w === 'non' || tables.negPre.has(w);
 const BACK_ADVERB_VERBS = new Set(['come', 'comes', 'came', 'coming', 'go', 'goes', 'went', 'going', 'gone', 'get', 'gets', 'got', 'getting', 'bring', 'brings', 'brought', 'flare', 'flares', 'flared', 'keeps', 'kept', 'grow', 'grows', 'grew', 'fight', 'fought', 'call', 'called', 'hold', 'held', 'cut', 'looking', 'looked']);
-/** "the pain came back", "it goes away and comes back": "back" as an adverb after a verb of motion, not the back; "an eye on" */
+/** "the pain came back", "it goes away and comes back": "back" as an adverb after a verb of motion, not the back */
 function adverbialBack(toks: Tok[], k: number): boolean {
-  return (toks[k].t === 'back' && k > 0 && BACK_ADVERB_VERBS.has(toks[k - 1].w))
-    // "a swelling they were keeping an eye on": watching, not the eye
-    || (toks[k].t === 'eye' && k > 0 && toks[k - 1].t === 'an' && (toks[k + 1]?.t === 'on' || toks[k + 1]?.t === 'out'));
+  return toks[k].t === 'back' && k > 0 && BACK_ADVERB_VERBS.has(toks[k - 1].w);
 }
+/** words a part word may stand before as an adjective ("my bottom lip", "top teeth"): the part is then no site of its own */
+const PARTS_OF_A_PART = new Set(['lip', 'lips', 'teeth', 'tooth', 'gum', 'gums', 'eyelid', 'eyelids', 'lid', 'lids', 'jaw', 'row']);
+/** "tingling on the edge of my bottom lip": "bottom" says which lip, it is not the bottom */
+const partBefore = (toks: Tok[], k: number) => (toks[k].t === 'bottom' || toks[k].t === 'top') && PARTS_OF_A_PART.has(toks[k + 1]?.t ?? '');
 const PART_WORDS = new Set(['back', 'backs', 'front', 'fronts', 'side', 'sides', 'top', 'tops', 'bottom', 'bottoms', 'base', 'tip', 'tips', 'inside', 'outside', 'middle', 'frequency']);
 /**
  * a part word followed by "of" names a part or an attribute of what follows ("the back of my neck", "the frequency of
@@ -1294,7 +1310,7 @@ function opensNewSubject(toks: Tok[], from: number, to: number): boolean {
  * same clause first ("a rash on my face and swollen ankles": face goes with rash, ankles with swollen), longest
  * span first.
  */
-function composeMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches: Match[]): void {
+function composeMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matches: Match[], idiom: Int32Array): void {
   const { composers, clauseBreakers: breakers } = tables;
   const covered = coveredTokens(toks, matches);
   const cue = Uint8Array.from(toks, (t) => (composers.some((c) => c.cues.has(t.t)) ? 1 : 0));
@@ -1312,7 +1328,7 @@ function composeMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matc
       for (let j = start; j < end; j++) {
         if (cue[j] || cueMatchEnds.has(j)) { lastAnchor = j; continue; }
         // every word of a location is a vocabulary word, else no template can match
-        if (covered[j] || !ckb.vocabularyTokens.has(toks[j].t)) continue;
+        if (covered[j] || idiom[j] || !ckb.vocabularyTokens.has(toks[j].t)) continue;
         // a location is read only next to its cue or as the next item of a list that follows it
         // ("pain somewhere: tonsil (R), pharynx, under the jaw"), not anywhere in a long sentence
         const nextCue = cues.find((k) => k > j);
@@ -1335,7 +1351,7 @@ function composeMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matc
           if (j + n > end) continue;
           // "the back of my throat", "the side of her hand": a part of what follows is not a site of its own
           if (partOfWhatFollows(tables, toks, j + n - 1)) continue;
-          if (n === 1 && adverbialBack(toks, j)) continue;
+          if (n === 1 && (adverbialBack(toks, j) || partBefore(toks, j))) continue;
           // "chest X-ray", "knee MRI": the site imaged
           if (j + n < end && tables.imaging.has(toks[j + n].t)) continue;
           // "since last night", "this morning": a time, not a site
