@@ -134,3 +134,11 @@ test('a woman saying she is not pregnant is a woman; a man speaking of his wife 
   assert.equal(classify(ckb, { text: "Burning when I wee. I'm 32 and not pregnant." }).evidence.sex, 'female');
   assert.equal(classify(ckb, { text: 'my wife is not pregnant, I have a cough' }).evidence.sex, undefined);
 });
+
+test('a finding defined by its onset: a sudden severe headache is a thunderclap headache, a sudden mild one is not', () => {
+  const e = ev('I suddenly got the most horrendous headache at the back of my head');
+  assert.ok(e.present.has('thunderclap_headache'));
+  assert.ok(!ev('I woke up with a headache').present.has('thunderclap_headache'));
+  assert.ok(ev('suddenly became breathless').present.has('sudden_onset_dyspnoea'));
+  assert.ok(ev('woke up with pain in my left testicle').present.has('sudden_testicular_pain'));
+});

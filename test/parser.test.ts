@@ -783,3 +783,8 @@ test('idioms and adjectival parts say nothing of the body; a question about a co
   assert.equal(state(find('Could this give me skin cancer?'), 'hx_cancer'), undefined);
   assert.equal(state(find('history of cancer. Is it serious?'), 'hx_cancer')?.present, true);
 });
+
+test('"I was sick twice" is vomiting, "sick of waiting" is not', () => {
+  assert.equal(state(find('I was sick twice'), 'vomiting')?.present, true);
+  assert.equal(find('I was sick of waiting').findings.length, 0);
+});

@@ -29,6 +29,7 @@ export interface PhraseEntry { findingIds: string[]; tokens: number }
 export interface TrieNode { next: Map<string, TrieNode>; entry?: PhraseEntry }
 
 export interface DurationRule { id: string; minHours: number; maxHours: number }
+export interface OnsetRule { id: string; onset: 'sudden' | 'gradual'; minSeverity: number }
 
 export interface CompiledKb {
   kb: KnowledgeBase;
@@ -45,6 +46,8 @@ export interface CompiledKb {
   pastOf: Map<string, string>;
   /** a finding → the findings defined by how long it has lasted (from `duration`: cough → persistent and chronic cough) */
   durationRules: Map<string, DurationRule[]>;
+  /** the findings an onset of a mention gives (finding id → rules) */
+  onsetRules: Map<string, OnsetRule[]>;
   conditions: ConditionT[];
   conditionIndex: Map<string, number>;
   conditionById: Map<string, ConditionT>;
@@ -120,6 +123,12 @@ export function compileKb(kb: KnowledgeBase): CompiledKb {
       list.push({ id: f.id, minHours: f.duration.min_hours ?? 0, maxHours: f.duration.max_hours ?? Infinity });
       durationRules.set(x, list);
     }
+  }
+
+  const onsetRules = new Map<string, OnsetRule[]>();
+  for (const f of kb.findings) {
+    if (!f.onset) continue;
+    for (const x of f.onset.of) onsetRules.set(x, [...(onsetRules.get(x) ?? []), { id: f.id, onset: f.onset.onset, minSeverity: f.onset.min_severity ?? 0 }]);
   }
 
   const trie: TrieNode = { next: new Map() };
@@ -220,7 +229,7 @@ export function compileKb(kb: KnowledgeBase): CompiledKb {
   }
 
   return {
-    kb, findings: kb.findings, findingIndex, findingById, ancestors, descendants, familyOf, pastOf, durationRules,
+    kb, findings: kb.findings, findingIndex, findingById, ancestors, descendants, familyOf, pastOf, durationRules, onsetRules,
     conditions: kb.conditions, conditionIndex, conditionById, trie, vocabularyTokens, deletions, bags, impliedFindings: kb.findings.filter((f) => f.implied_by?.length),
     drugById, drugByName, drugClassesOf, drugFindings, allergyById, allergyByName,
   };

@@ -48,6 +48,16 @@ export const Finding = Type.Object({
     max_hours: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
   }, { additionalProperties: false })),
   /**
+   * a finding defined by how another began ("a sudden severe headache" is a thunderclap headache): a present mention of
+   * any finding in `of` (or a narrower one) whose onset is `onset`, and whose severity is at least `min_severity` (0-10)
+   * where given, makes this one present
+   */
+  onset: Type.Optional(Type.Object({
+    of: Type.Array(Id, { minItems: 1 }),
+    onset: Type.Union([Type.Literal('sudden'), Type.Literal('gradual')]),
+    min_severity: Type.Optional(Type.Number({ minimum: 0, maximum: 10 })),
+  }, { additionalProperties: false })),
+  /**
    * combinations that make this finding present when no phrase names it ("fever" in a patient under 3 months is a fever
    * in a young infant; vaginal bleeding while pregnant is bleeding in pregnancy): all of `all` present, and the age
    * below `age_under` / at least `age_from` years where given (an unknown age satisfies neither)

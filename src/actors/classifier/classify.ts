@@ -34,6 +34,17 @@ export function classify(ckb: CompiledKb, req: DiagnosisRequestT): Classified {
     ev.recognised.push(pf);
     if (pf.present) { ev.present.add(pf.id); ev.absent.delete(pf.id); } else if (!ev.present.has(pf.id)) ev.absent.add(pf.id);
     if (pf.present && pf.duration_hours !== undefined && pf.context === 'patient') byDuration(pf, pf.duration_hours);
+    if (pf.present && pf.onset && pf.context === 'patient') byOnset(pf, pf.onset);
+  };
+  // "I suddenly got the most horrendous headache": a sudden severe headache is a thunderclap headache
+  const byOnset = (pf: ParsedFinding, onset: NonNullable<ParsedFinding['onset']>) => {
+    for (const of of [pf.id, ...(ckb.ancestors.get(pf.id) ?? [])]) {
+      for (const rule of ckb.onsetRules.get(of) ?? []) {
+        if (rule.id === pf.id || rule.onset !== onset || (pf.severity ?? 0) < rule.minSeverity || ev.present.has(rule.id) || ev.absent.has(rule.id)) continue;
+        ev.recognised.push({ ...pf, id: rule.id, label: ckb.findingById.get(rule.id)!.label, present: true, match: 'implied', implied_by: pf.id });
+        ev.present.add(rule.id);
+      }
+    }
   };
   // "a cough for 10 weeks" is a chronic cough; "vertigo lasting 30 seconds" is not a vertigo attack lasting hours
   const byDuration = (pf: ParsedFinding, hours: number) => {
