@@ -142,3 +142,13 @@ test('a finding defined by its onset: a sudden severe headache is a thunderclap 
   assert.ok(ev('suddenly became breathless').present.has('sudden_onset_dyspnoea'));
   assert.ok(ev('woke up with pain in my left testicle').present.has('sudden_testicular_pain'));
 });
+
+test('examination written as normal rules its findings out; a journey of 4 hours or more is long-haul travel', () => {
+  const e = ev('O/E: chest clear, HS I+II+0, calves SNT');
+  for (const id of ['crackles', 'wheeze', 'heart_murmur', 'calf_tenderness']) assert.ok(e.absent.has(id), id);
+  // a finding written present beside it stays present
+  assert.ok(ev('Chest clear. Bibasal crackles.').present.has('bibasal_crackles'));
+  assert.ok(ev('Collapsed at arrivals after a 13h flight').present.has('long_travel'));
+  assert.ok(!ev('a 2 hour drive to the coast').present.has('long_travel'));
+  assert.ok(ev('3 weeks after an emergency caesarean section, breathless').present.has('postpartum'));
+});

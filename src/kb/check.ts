@@ -78,6 +78,7 @@ export function checkKb(kb: KnowledgeBase, icd?: Set<string>): string[] {
     patterns(`lab reading ${l.name}`, l.patterns, 1);
     if (l.range[0] > l.range[1]) problems.push(`lab reading ${l.name}: range [${l.range.join(', ')}] is empty`);
   }
+  for (const n of kb.qualifiers.normal_statements ?? []) for (const id of n.absent) need(findings, id, 'finding', `normal statement '${n.phrases[0]}'`);
   for (const g of kb.qualifiers.site_states ?? []) for (const id of Object.values(g.states)) need(findings, id, 'finding', `site state of ${g.sites[0]}`);
   for (const key of ['lmp', 'delivery'] as const) patterns(key, kb.qualifiers[key]?.patterns ?? [], 2);
   patterns('parity', kb.qualifiers.parity?.patterns ?? [], 1);

@@ -304,6 +304,14 @@ export const QualifiersFile = Type.Object({
    * ("my toddler has …", "newborn with …"); only stages narrow enough to place the age band
    */
   age_words: Type.Optional(Type.Record(Type.String(), Type.Number({ minimum: 0, maximum: 18 }))),
+  /**
+   * examination written as normal ("chest clear", "HS I+II+0"): each phrase makes the findings in `absent` absent,
+   * unless the text reads them present elsewhere
+   */
+  normal_statements: Type.Optional(Type.Array(Type.Object({
+    phrases: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+    absent: Type.Array(Id, { minItems: 1 }),
+  }, { additionalProperties: false }))),
   /** idioms whose body or place words say nothing of the body ("keeping an eye on", "first thing in the morning") */
   idioms: Type.Optional(Type.Array(Type.String())),
   /** words that state a result after what it reports ("nit negative", "Kernig's positive"), ending that result */

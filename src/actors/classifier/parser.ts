@@ -74,6 +74,8 @@ const WORD_RE = /\d+\.\d+|[a-z0-9]+(?:['\-][a-z0-9]+)*|[/%+?]|[.;!\n:,()]/g;
 
 export interface ParserTables {
   negPre: PhraseSet; negPost: PhraseSet; negPseudo: PhraseSet; modifierPre: PhraseSet; breakers: PhraseSet; historyPre: PhraseSet; presentingPre: PhraseSet; medicationPre: PhraseSet; relatives: Set<string>; familyPre: PhraseSet; familyPost: PhraseSet; stoppedPost: PhraseSet; hypoPre: PhraseSet; hypoVoid: Set<string>; idioms: PhraseSet;
+  /** examination written as normal: the phrases, and the findings each makes absent */
+  normalPhrases: PhraseSet; normalAbsent: Map<string, string[]>;
   onsetSudden: PhraseSet; onsetGradual: PhraseSet; severity: Map<string, number>; laterality: Map<string, string>; sides: Set<string>;
   durationUnits: Map<string, number>; numberWords: Map<string, number>; sexWords: Map<string, 'male' | 'female'>; dependantAgeRe?: RegExp; ageWordRe?: RegExp; ageWords: Map<string, number>; resultWords: Set<string>;
   vitalRes: { name: string; re: RegExp }[];
@@ -149,6 +151,8 @@ export function parserTables(ckb: CompiledKb): ParserTables {
     historyPre: new PhraseSet(q.history_pre), presentingPre: new PhraseSet(q.presenting_pre ?? []), medicationPre: new PhraseSet(q.medication_pre ?? []),
     // the relatives of the family cues after a finding ("in her mother" → mother)
     relatives: new Set((q.family_post ?? []).map((c) => c.split(' ').at(-1)!)), familyPre: new PhraseSet(q.family_pre), familyPost: new PhraseSet(q.family_post ?? []), stoppedPost: new PhraseSet(q.stopped_post ?? []), hypoPre: new PhraseSet(q.hypothetical_pre), hypoVoid: new Set(q.hypothetical_void ?? []), idioms: new PhraseSet(q.idioms ?? []),
+    normalPhrases: new PhraseSet((q.normal_statements ?? []).flatMap((n) => n.phrases)),
+    normalAbsent: new Map((q.normal_statements ?? []).flatMap((n) => n.phrases.map((ph) => [tokenize(ph).join(' '), n.absent] as const))),
     onsetSudden: new PhraseSet(q.onset_sudden), onsetGradual: new PhraseSet(q.onset_gradual),
     severity: new Map(Object.entries(q.severity_words)), laterality: new Map(Object.entries(q.laterality)),
     // side words a phrase may hold without the vocabulary naming them ("the outer side of his right elbow")
@@ -656,6 +660,7 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   }
 
   orQuestionAnswers(ckb, toks, inMatch, questions, mentions, byId);
+  normalStatements(ckb, tables, toks, text, byId);
 
   const out: ParseResult = { findings: [...byId.values()], vitals: readVitals(tables, lower), drugs: drugsTaken(ckb, tables, toks, neg, stopped, questions), labs: readLabs(tables, lower, text) };
   const lmp = readDaysAgo(tables, lower, tables.lmpRes), parity = readParity(tables, lower), delivery = readDaysAgo(tables, lower, tables.deliveryRes, true);
@@ -669,6 +674,24 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
 }
 
 const GESTATION_DAYS_RE = /\b(\d{1,2})(\s?\+\s?\d)(?=\/40\b)/g;
+
+/**
+ * "O/E: chest clear, HS I+II+0": an examination written as normal makes its findings absent, where nothing in the text
+ * reads them present ("chest clear" beside "bibasal crackles" keeps the crackles)
+ */
+function normalStatements(ckb: CompiledKb, tables: ParserTables, toks: Tok[], text: string, byId: Map<string, ParsedFinding>): void {
+  for (let i = 0; i < toks.length; i++) {
+    const n = tables.normalPhrases.matchAt(toks, i);
+    if (!n) continue;
+    const first = toks[i], last = toks[i + n - 1];
+    for (const id of tables.normalAbsent.get(toks.slice(i, i + n).map((tk) => tk.t).join(' ')) ?? []) {
+      const f = ckb.findingById.get(id);
+      if (!f || byId.has(id)) continue;
+      byId.set(id, { id, label: f.label, present: false, confidence: 0.9, context: 'patient', match: 'exact', source: { start: first.start, end: last.end }, text: text.slice(first.start, last.end) });
+    }
+    i += n - 1;
+  }
+}
 
 /** a question opening "could this", "is it", "can I": the writer asks what they have or may get */
 const WORRY_OPENERS = new Set(['could', 'can', 'will', 'would', 'might', 'may', 'should', 'is', 'does', 'am', 'do']);
