@@ -788,3 +788,10 @@ test('"I was sick twice" is vomiting, "sick of waiting" is not', () => {
   assert.equal(state(find('I was sick twice'), 'vomiting')?.present, true);
   assert.equal(find('I was sick of waiting').findings.length, 0);
 });
+
+test('a site and its state after a negated item is a statement of its own: "no focal neurology, neck stiff"', () => {
+  const r = find('GCS 15, no focal neurology, neck stiff on flexion');
+  assert.equal(state(r, 'focal_neuro_deficit')?.present, false);
+  assert.equal(state(r, 'neck_stiffness')?.present, true);
+  assert.equal(state(find('No fever, neck stiffness or rash'), 'neck_stiffness')?.present, false);
+});

@@ -76,6 +76,8 @@ export interface ParserTables {
   negPre: PhraseSet; negPost: PhraseSet; negPseudo: PhraseSet; modifierPre: PhraseSet; breakers: PhraseSet; historyPre: PhraseSet; presentingPre: PhraseSet; medicationPre: PhraseSet; relatives: Set<string>; familyPre: PhraseSet; familyPost: PhraseSet; stoppedPost: PhraseSet; hypoPre: PhraseSet; hypoVoid: Set<string>; idioms: PhraseSet;
   /** examination written as normal: the phrases, and the findings each makes absent */
   normalPhrases: PhraseSet; normalAbsent: Map<string, string[]>;
+  /** one-word body sites (qualifiers.locations, the sites of site_states) */
+  siteWords: Set<string>;
   onsetSudden: PhraseSet; onsetGradual: PhraseSet; severity: Map<string, number>; laterality: Map<string, string>; sides: Set<string>;
   durationUnits: Map<string, number>; numberWords: Map<string, number>; sexWords: Map<string, 'male' | 'female'>; dependantAgeRe?: RegExp; ageWordRe?: RegExp; ageWords: Map<string, number>; resultWords: Set<string>;
   vitalRes: { name: string; re: RegExp }[];
@@ -151,6 +153,7 @@ export function parserTables(ckb: CompiledKb): ParserTables {
     historyPre: new PhraseSet(q.history_pre), presentingPre: new PhraseSet(q.presenting_pre ?? []), medicationPre: new PhraseSet(q.medication_pre ?? []),
     // the relatives of the family cues after a finding ("in her mother" → mother)
     relatives: new Set((q.family_post ?? []).map((c) => c.split(' ').at(-1)!)), familyPre: new PhraseSet(q.family_pre), familyPost: new PhraseSet(q.family_post ?? []), stoppedPost: new PhraseSet(q.stopped_post ?? []), hypoPre: new PhraseSet(q.hypothetical_pre), hypoVoid: new Set(q.hypothetical_void ?? []), idioms: new PhraseSet(q.idioms ?? []),
+    siteWords: new Set([...q.locations, ...(q.site_states ?? []).flatMap((g) => g.sites)].filter((w) => !w.includes(' ')).map((w) => w.toLowerCase())),
     normalPhrases: new PhraseSet((q.normal_statements ?? []).flatMap((n) => n.phrases)),
     normalAbsent: new Map((q.normal_statements ?? []).flatMap((n) => n.phrases.map((ph) => [tokenize(ph).join(' '), n.absent] as const))),
     onsetSudden: new PhraseSet(q.onset_sudden), onsetGradual: new PhraseSet(q.onset_gradual),
@@ -512,7 +515,7 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
       // "hasn't opened her bowels for 4 days, feels bloated", "no chest pain, just a heavy feeling in her upper tummy": a
       // clause opening with a verb of its own, or with a word of contrast, says something new: no negation or history
       // before it reaches in (a relative's does: "my brother has asthma, gets eczema too")
-      if (toks[k].clause !== toks[k + 1].clause && (CLAUSE_VERBS.has(toks[k + 1].w) || CONTRAST_OPENERS.has(toks[k + 1].t))) newStatement = true;
+      if (toks[k].clause !== toks[k + 1].clause && (CLAUSE_VERBS.has(toks[k + 1].w) || CONTRAST_OPENERS.has(toks[k + 1].t) || siteStatementAt(tables, toks, k + 1))) newStatement = true;
       if (!inMatch[k] && SUBJECT_PRONOUNS.has(toks[k].w) && !neg[k]) break;
       // "… any energy and my throat has been itchy": "and" with a possessed subject and its verb opens a new clause
       // ("no pain in my chest and my left arm" is still one list)
@@ -1038,6 +1041,17 @@ function endsCue(cues: Int8Array, toks: Tok[], k: number, sent: number): boolean
 const CLAUSE_VERBS = new Set(['is', 'are', 'was', 'were', 'has', 'have', 'had', 'feels', 'felt', 'hurts', 'hurt', 'aches', 'ached', 'gets', 'got', 'became', 'becomes', 'keeps', 'kept', 'started', 'seems', 'looks', 'went', 'goes', 'turned', 'turns']);
 /** relatives who, named bare before a finding, are more often the patient than family history */
 const DEPENDANT_WORDS = new Set(['son', 'daughter']);
+/** words of state a site is said to be in, in a note's comma list ("neck stiff", "abdo soft", "calves swollen") */
+const STATE_WORDS = new Set(['stiff', 'tender', 'soft', 'swollen', 'red', 'hot', 'warm', 'clear', 'normal', 'rigid', 'distended', 'tense', 'pale', 'cold', 'numb', 'weak', 'painful', 'sore', 'bruised', 'mottled']);
+/**
+ * "no focal neurology, neck stiff on flexion": a clause of a site and its state ("neck stiff", "abdo is soft") is a
+ * statement of its own, not an item of the negated list before it
+ */
+function siteStatementAt(tables: ParserTables, toks: Tok[], k: number): boolean {
+  if (!tables.siteWords.has(toks[k].t) || k + 1 >= toks.length || toks[k + 1].clause !== toks[k].clause) return false;
+  const next = CLAUSE_VERBS.has(toks[k + 1].w) ? toks[k + 2] : toks[k + 1];
+  return next !== undefined && next.clause === toks[k].clause && STATE_WORDS.has(next.t);
+}
 /** words that open a clause in contrast with a negated one before it ("no chest pain, just a heavy feeling") */
 const CONTRAST_OPENERS = new Set(['just', 'only']);
 /** "and my throat has been itchy": a conjunction at `k` opening a clause with a possessed subject and its own verb */
