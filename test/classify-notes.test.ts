@@ -152,3 +152,10 @@ test('examination written as normal rules its findings out; a journey of 4 hours
   assert.ok(!ev('a 2 hour drive to the coast').present.has('long_travel'));
   assert.ok(ev('3 weeks after an emergency caesarean section, breathless').present.has('postpartum'));
 });
+
+test('a blood pressure written in a sentence about it is read: "my blood pressure … it was 158/96"', () => {
+  const e = classify(ckb, { text: 'Had my blood pressure checked at the pharmacy - it was 158/96 and then 154/94' }).evidence;
+  assert.equal(e.vitals.sbp, 158);
+  assert.equal(e.vitals.dbp, 96);
+  assert.equal(classify(ckb, { text: 'blood pressure normal, seen 12/05/2024' }).evidence.vitals.sbp, undefined);
+});
