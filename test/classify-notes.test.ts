@@ -159,3 +159,9 @@ test('a blood pressure written in a sentence about it is read: "my blood pressur
   assert.equal(e.vitals.dbp, 96);
   assert.equal(classify(ckb, { text: 'blood pressure normal, seen 12/05/2024' }).evidence.vitals.sbp, undefined);
 });
+
+test('"Ottawa ankle rules neg" rules out bony tenderness and is no misspelt "rales"', () => {
+  const e = ev('Inversion injury at netball. Swollen lateral ankle. Ottawa ankle rules neg.');
+  assert.ok(e.absent.has('bony_tenderness'));
+  assert.ok(!e.absent.has('crackles') && !e.present.has('crackles'));
+});
