@@ -165,3 +165,9 @@ test('"Ottawa ankle rules neg" rules out bony tenderness and is no misspelt "ral
   assert.ok(e.absent.has('bony_tenderness'));
   assert.ok(!e.absent.has('crackles') && !e.present.has('crackles'));
 });
+
+test('review: blood-pressure tablets are no reading; walking on an injured ankle rules out inability to bear weight', () => {
+  assert.equal(classify(ckb, { text: 'blood pressure tablets losartan/hydrochlorothiazide 100/25' }).evidence.vitals.sbp, undefined);
+  assert.ok(ev('went over on my ankle, I can walk on it with a limp').absent.has('inability_to_bear_weight'));
+  assert.ok(ev("I don't see the point of living").present.has('suicidal_ideation'));
+});

@@ -234,3 +234,19 @@ test('triage follows the guidance for common self-limiting illness and raises it
   assert.equal(bowel(30), true);
   assert.equal(bowel(3), false);
 });
+
+test('review: a blue spell under 6 months, a head injury at 82 or under 1, adult "precordial catch" and shoulder-tip pain with pelvic pain are never self-care', () => {
+  const urgencyOf = (text: string, patient?: DiagnosisRequestT['patient']) => {
+    const ev = classify(ckb, { text, ...(patient ? { patient } : {}) }).evidence;
+    return assessUrgency(detectRedFlags(ckb, ev)).level;
+  };
+  assert.equal(urgencyOf('she goes blue when she cries', { age: 0.25 }), 'emergency');
+  assert.equal(urgencyOf('2yo, lips are blue and breathing fast, has breath holding spells', { age: 2 }), 'emergency');
+  assert.equal(urgencyOf('period pain low down on the left, feel faint and have a pain in the tip of my shoulder', { age: 28, sex: 'female' }), 'emergency');
+  const head = ckb.conditionById.get('minor_head_injury')!, pcs = ckb.conditionById.get('precordial_catch_syndrome')!;
+  const ev = (age: number) => classify(ckb, { text: 'fell and hit my head, got a bump', patient: { age } }).evidence;
+  assert.equal(conditionUrgency(head, ev(82)), 'urgent');
+  assert.equal(conditionUrgency(head, ev(0.5)), 'urgent');
+  assert.equal(conditionUrgency(head, ev(30)), 'self_care');
+  assert.equal(conditionUrgency(pcs, classify(ckb, { text: 'sharp chest pain for a few seconds', patient: { age: 55 } }).evidence), 'urgent');
+});
