@@ -188,7 +188,7 @@ export function parserTables(ckb: CompiledKb): ParserTables {
     repairCache: new Map(), cueBit: new Map(), cueStarts: new Map(),
   };
   // each cue list's bit, and the lists whose cues start with each word
-  [t.negPre, t.breakers, t.historyPre, t.familyPre, t.hypoPre, t.negPost, t.modifierPre, t.familyPost, t.stoppedPost, t.presentingPre, t.negPseudo].forEach((set, i) => {
+  [t.negPre, t.breakers, t.historyPre, t.familyPre, t.hypoPre, t.negPost, t.modifierPre, t.familyPost, t.stoppedPost, t.presentingPre, t.negPseudo, t.idioms, t.normalPhrases].forEach((set, i) => {
     t!.cueBit.set(set, 1 << i);
     for (const w of set.firstWords()) t!.cueStarts.set(w, (t!.cueStarts.get(w) ?? 0) | (1 << i));
   });
@@ -439,9 +439,15 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   const starts = new Int32Array(toks.length);
   for (let i = 0; i < toks.length; i++) starts[i] = (tables.cueStarts.get(toks[i].w) ?? 0) | (tables.cueStarts.get(toks[i].t) ?? 0);
 
+  // the length of the cue of a list starting at each word (`starts` tells which lists can start there)
+  const cueAt = (set: PhraseSet) => {
+    const a = new Int8Array(toks.length), bit = tables.cueBit.get(set) ?? -1;
+    for (let i = 0; i < toks.length; i++) if (bit < 0 || starts[i] & bit) a[i] = set.matchAt(toks, i);
+    return a;
+  };
   // words of an idiom say nothing of the body ("keeping an eye on", "first thing in the morning"): 1 + the idiom's end
-  const idiom = new Int32Array(toks.length);
-  for (let i = 0; i < toks.length; i++) for (let k = i, n = tables.idioms.matchAt(toks, i); k < i + n; k++) idiom[k] = i + n + 1;
+  const idiom = new Int32Array(toks.length), idiomAt = cueAt(tables.idioms);
+  for (let i = 0; i < toks.length; i++) for (let k = i; k < i + idiomAt[i]; k++) idiom[k] = i + idiomAt[i] + 1;
   // … nor does a phrase that ends inside one ("can't see" in "I can't see the point of it"); one that holds it whole does
   const endsInIdiom = (m: Match) => { const e = idiom[m.i + m.n - 1]; return e > 0 && e - 1 > m.i + m.n; };
 
@@ -477,12 +483,7 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   pronounMatches(ckb, toks, matches);
   matches.sort((a, b) => a.i - b.i);
 
-  // 2. cue positions (`starts`: which cue lists have a cue starting at each word, read once after tokenizing)
-  const cueAt = (set: PhraseSet) => {
-    const a = new Int8Array(toks.length), bit = tables.cueBit.get(set) ?? -1;
-    for (let i = 0; i < toks.length; i++) if (bit < 0 || starts[i] & bit) a[i] = set.matchAt(toks, i);
-    return a;
-  };
+  // 2. cue positions (`cueAt`, above)
   const neg = cueAt(tables.negPre), brk = cueAt(tables.breakers), hist = cueAt(tables.historyPre), fam = cueAt(tables.familyPre), hypo = cueAt(tables.hypoPre);
   const negPost = cueAt(tables.negPost), modPre = cueAt(tables.modifierPre), famPost = cueAt(tables.familyPost), stopped = cueAt(tables.stoppedPost), presenting = cueAt(tables.presentingPre);
   // a negation word inside a pseudo-negation ("no improvement in", "not only") negates nothing
@@ -663,7 +664,7 @@ export function parseText(ckb: CompiledKb, text: string): ParseResult {
   }
 
   orQuestionAnswers(ckb, toks, inMatch, questions, mentions, byId);
-  normalStatements(ckb, tables, toks, text, byId);
+  normalStatements(ckb, tables, toks, cueAt(tables.normalPhrases), text, byId);
 
   const out: ParseResult = { findings: [...byId.values()], vitals: readVitals(tables, lower), drugs: drugsTaken(ckb, tables, toks, neg, stopped, questions), labs: readLabs(tables, lower, text) };
   const lmp = readDaysAgo(tables, lower, tables.lmpRes), parity = readParity(tables, lower), delivery = readDaysAgo(tables, lower, tables.deliveryRes, true);
@@ -682,9 +683,9 @@ const GESTATION_DAYS_RE = /\b(\d{1,2})(\s?\+\s?\d)(?=\/40\b)/g;
  * "O/E: chest clear, HS I+II+0": an examination written as normal makes its findings absent, where nothing in the text
  * reads them present ("chest clear" beside "bibasal crackles" keeps the crackles)
  */
-function normalStatements(ckb: CompiledKb, tables: ParserTables, toks: Tok[], text: string, byId: Map<string, ParsedFinding>): void {
+function normalStatements(ckb: CompiledKb, tables: ParserTables, toks: Tok[], normalAt: Int8Array, text: string, byId: Map<string, ParsedFinding>): void {
   for (let i = 0; i < toks.length; i++) {
-    const n = tables.normalPhrases.matchAt(toks, i);
+    const n = normalAt[i];
     if (!n) continue;
     const first = toks[i], last = toks[i + n - 1];
     for (const id of tables.normalAbsent.get(toks.slice(i, i + n).map((tk) => tk.t).join(' ')) ?? []) {
