@@ -312,6 +312,10 @@ export const QualifiersFile = Type.Object({
     phrases: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
     absent: Type.Array(Id, { minItems: 1 }),
   }, { additionalProperties: false }))),
+  /** words of state a site is said to be in, in a note's comma list ("neck stiff", "abdo soft", "calves swollen") */
+  state_words: Type.Optional(Type.Array(Type.String())),
+  /** parts of a part a part word may stand before as an adjective ("bottom lip", "top teeth"): the part word is then no site */
+  parts_of_a_part: Type.Optional(Type.Array(Type.String())),
   /** idioms whose body or place words say nothing of the body ("keeping an eye on", "first thing in the morning") */
   idioms: Type.Optional(Type.Array(Type.String())),
   /** words that state a result after what it reports ("nit negative", "Kernig's positive"), ending that result */

@@ -76,8 +76,8 @@ export interface ParserTables {
   negPre: PhraseSet; negPost: PhraseSet; negPseudo: PhraseSet; modifierPre: PhraseSet; breakers: PhraseSet; historyPre: PhraseSet; presentingPre: PhraseSet; medicationPre: PhraseSet; relatives: Set<string>; familyPre: PhraseSet; familyPost: PhraseSet; stoppedPost: PhraseSet; hypoPre: PhraseSet; hypoVoid: Set<string>; idioms: PhraseSet;
   /** examination written as normal: the phrases, and the findings each makes absent */
   normalPhrases: PhraseSet; normalAbsent: Map<string, string[]>;
-  /** one-word body sites (qualifiers.locations, the sites of site_states) */
-  siteWords: Set<string>;
+  /** one-word body sites (qualifiers.locations, the sites of site_states), the states a note gives them, parts of a part */
+  siteWords: Set<string>; stateWords: Set<string>; partsOfAPart: Set<string>;
   onsetSudden: PhraseSet; onsetGradual: PhraseSet; severity: Map<string, number>; laterality: Map<string, string>; sides: Set<string>;
   durationUnits: Map<string, number>; numberWords: Map<string, number>; sexWords: Map<string, 'male' | 'female'>; dependantAgeRe?: RegExp; ageWordRe?: RegExp; ageWords: Map<string, number>; resultWords: Set<string>;
   vitalRes: { name: string; re: RegExp }[];
@@ -153,6 +153,7 @@ export function parserTables(ckb: CompiledKb): ParserTables {
     historyPre: new PhraseSet(q.history_pre), presentingPre: new PhraseSet(q.presenting_pre ?? []), medicationPre: new PhraseSet(q.medication_pre ?? []),
     // the relatives of the family cues after a finding ("in her mother" → mother)
     relatives: new Set((q.family_post ?? []).map((c) => c.split(' ').at(-1)!)), familyPre: new PhraseSet(q.family_pre), familyPost: new PhraseSet(q.family_post ?? []), stoppedPost: new PhraseSet(q.stopped_post ?? []), hypoPre: new PhraseSet(q.hypothetical_pre), hypoVoid: new Set(q.hypothetical_void ?? []), idioms: new PhraseSet(q.idioms ?? []),
+    stateWords: new Set(q.state_words ?? []), partsOfAPart: new Set(q.parts_of_a_part ?? []),
     siteWords: new Set([...q.locations, ...(q.site_states ?? []).flatMap((g) => g.sites)].filter((w) => !w.includes(' ')).map((w) => w.toLowerCase())),
     normalPhrases: new PhraseSet((q.normal_statements ?? []).flatMap((n) => n.phrases)),
     normalAbsent: new Map((q.normal_statements ?? []).flatMap((n) => n.phrases.map((ph) => [tokenize(ph).join(' '), n.absent] as const))),
@@ -1042,8 +1043,6 @@ function endsCue(cues: Int8Array, toks: Tok[], k: number, sent: number): boolean
 const CLAUSE_VERBS = new Set(['is', 'are', 'was', 'were', 'has', 'have', 'had', 'feels', 'felt', 'hurts', 'hurt', 'aches', 'ached', 'gets', 'got', 'became', 'becomes', 'keeps', 'kept', 'started', 'seems', 'looks', 'went', 'goes', 'turned', 'turns']);
 /** relatives who, named bare before a finding, are more often the patient than family history */
 const DEPENDANT_WORDS = new Set(['son', 'daughter']);
-/** words of state a site is said to be in, in a note's comma list ("neck stiff", "abdo soft", "calves swollen") */
-const STATE_WORDS = new Set(['stiff', 'tender', 'soft', 'swollen', 'red', 'hot', 'warm', 'clear', 'normal', 'rigid', 'distended', 'tense', 'pale', 'cold', 'numb', 'weak', 'painful', 'sore', 'bruised', 'mottled']);
 /**
  * "no focal neurology, neck stiff on flexion": a clause of a site and its state ("neck stiff", "abdo is soft") is a
  * statement of its own, not an item of the negated list before it
@@ -1051,7 +1050,7 @@ const STATE_WORDS = new Set(['stiff', 'tender', 'soft', 'swollen', 'red', 'hot',
 function siteStatementAt(tables: ParserTables, toks: Tok[], k: number): boolean {
   if (!tables.siteWords.has(toks[k].t) || k + 1 >= toks.length || toks[k + 1].clause !== toks[k].clause) return false;
   const next = CLAUSE_VERBS.has(toks[k + 1].w) ? toks[k + 2] : toks[k + 1];
-  return next !== undefined && next.clause === toks[k].clause && STATE_WORDS.has(next.t);
+  return next !== undefined && next.clause === toks[k].clause && tables.stateWords.has(next.t);
 }
 /** words that open a clause in contrast with a negated one before it ("no chest pain, just a heavy feeling") */
 const CONTRAST_OPENERS = new Set(['just', 'only']);
@@ -1277,10 +1276,8 @@ const BACK_ADVERB_VERBS = new Set(['come', 'comes', 'came', 'coming', 'go', 'goe
 function adverbialBack(toks: Tok[], k: number): boolean {
   return toks[k].t === 'back' && k > 0 && BACK_ADVERB_VERBS.has(toks[k - 1].w);
 }
-/** words a part word may stand before as an adjective ("my bottom lip", "top teeth"): the part is then no site of its own */
-const PARTS_OF_A_PART = new Set(['lip', 'lips', 'teeth', 'tooth', 'gum', 'gums', 'eyelid', 'eyelids', 'lid', 'lids', 'jaw', 'row']);
 /** "tingling on the edge of my bottom lip": "bottom" says which lip, it is not the bottom */
-const partBefore = (toks: Tok[], k: number) => (toks[k].t === 'bottom' || toks[k].t === 'top') && PARTS_OF_A_PART.has(toks[k + 1]?.t ?? '');
+const partBefore = (tables: ParserTables, toks: Tok[], k: number) => (toks[k].t === 'bottom' || toks[k].t === 'top') && tables.partsOfAPart.has(toks[k + 1]?.t ?? '');
 const PART_WORDS = new Set(['back', 'backs', 'front', 'fronts', 'side', 'sides', 'top', 'tops', 'bottom', 'bottoms', 'base', 'tip', 'tips', 'inside', 'outside', 'middle', 'frequency']);
 /**
  * a part word followed by "of" names a part or an attribute of what follows ("the back of my neck", "the frequency of
@@ -1389,7 +1386,7 @@ function composeMatches(ckb: CompiledKb, tables: ParserTables, toks: Tok[], matc
           if (j + n > end) continue;
           // "the back of my throat", "the side of her hand": a part of what follows is not a site of its own
           if (partOfWhatFollows(tables, toks, j + n - 1)) continue;
-          if (n === 1 && (adverbialBack(toks, j) || partBefore(toks, j))) continue;
+          if (n === 1 && (adverbialBack(toks, j) || partBefore(tables, toks, j))) continue;
           // "chest X-ray", "knee MRI": the site imaged
           if (j + n < end && tables.imaging.has(toks[j + n].t)) continue;
           // "since last night", "this morning": a time, not a site
